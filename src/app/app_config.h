@@ -1,0 +1,44 @@
+// The root of every shoprl config file: one section per part. Loading applies `extends`, then
+// --set overrides, then binds and validates (core/config_loader.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config_field.h"
+#include "core/run_config.h"
+#include "data/import_config.h"
+#include "data/sample_log.h"
+
+namespace shoprl {
+
+struct AppConfig {
+  RunConfig run;
+  ImportConfig import;
+  SampleLogConfig sample;
+
+  void visit(ConfigVisitor& v) {
+    v.section("run", run, "Run identity, seed, device and logging");
+    v.section("import", import, "Log import and preprocessing (shoprl data import)");
+    v.section("sample", sample,
+              "The generated RetailRocket-shaped sample log (quickstart, benchmarks)");
+  }
+};
+
+struct LoadedConfig {
+  AppConfig config;
+  std::string resolved_yaml;  // the fully resolved config, with doc comments
+  std::vector<std::string> files;
+};
+
+// `file` may be empty (defaults only). ConfigError for any bad file, key or value.
+LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides);
+
+// The resolved config of `config` as commented YAML.
+std::string resolved_config_yaml(AppConfig config);
+
+// docs/config-reference.md, generated from the declarations.
+std::string config_reference_markdown();
+
+}  // namespace shoprl

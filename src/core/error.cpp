@@ -1,0 +1,9 @@
+#include "core/error.h"
+
+#include <cstring>
+
+namespace shoprl {
+
+std::string errno_message(int err) { return std::strerror(err); }
+
+}  // namespace shoprl

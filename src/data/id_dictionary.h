@@ -1,0 +1,42 @@
+// Maps raw ids (any bytes) to dense indices 0..n-1 in order of first appearance, with an
+// open-addressing table: the importers' hottest structure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shoprl {
+
+class IdDictionary {
+ public:
+  IdDictionary();
+
+  // The index of `key`, inserting it when new.
+  std::int32_t intern(std::string_view key);
+  // The index of `key`, or -1.
+  std::int32_t find(std::string_view key) const;
+
+  std::size_t size() const { return offsets_.size(); }
+  // Valid until the next intern().
+  std::string_view key(std::int32_t index) const {
+    const auto i = static_cast<std::size_t>(index);
+    return std::string_view(bytes_.data() + offsets_[i], lengths_[i]);
+  }
+  std::size_t max_key_length() const { return max_length_; }
+  std::vector<std::string> keys() const;
+
+ private:
+  static std::uint64_t hash(std::string_view key);
+  void grow();
+  std::string bytes_;
+  std::vector<std::uint64_t> offsets_;
+  std::vector<std::uint32_t> lengths_;
+  std::vector<std::int32_t> slots_;  // -1 = empty
+  std::vector<std::uint32_t> slot_tags_;  // upper hash bits, to skip most key compares
+  std::size_t mask_;
+  std::size_t max_length_ = 0;
+};
+
+}  // namespace shoprl

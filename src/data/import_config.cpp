@@ -1,0 +1,23 @@
+#include "data/import_config.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace shoprl {
+
+void ImportConfig::validate() const {
+  const double total = split.train + split.valid + split.test;
+  if (std::fabs(total - 1.0) > 1e-9) {
+    throw ConfigError(fmt::format(
+        "import.split: train + valid + test must be 1, got {} + {} + {} = {}", split.train,
+        split.valid, split.test, total));
+  }
+  if (csv.delimiter.size() != 1 && csv.delimiter != "\\t") {
+    throw ConfigError("import.csv.delimiter must be one character, got '" + csv.delimiter + "'");
+  }
+}
+
+}  // namespace shoprl

@@ -1,0 +1,48 @@
+// Paths the tests need: a fresh temporary folder per test, the shared real data (tests skip
+// with a message when it is absent), the shoprl binary, and running it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace shoprl::testing {
+
+// A new empty folder under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::filesystem::path source_dir();
+std::filesystem::path shared_data_dir();
+std::filesystem::path shoprl_binary();
+
+// Writes `text` to `path` (creating folders); gzip-compressed when the name ends in .gz.
+void write_text(const std::filesystem::path& path, const std::string& text);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+// Runs a shell command line, capturing its output.
+CommandResult run_command(const std::string& command_line);
+
+}  // namespace shoprl::testing
+
+// Skips the current test unless ../shared/data/<folder> exists.
+#define SHOPRL_REQUIRE_SHARED_DATA(folder)                                              \
+  do {                                                                                  \
+    if (!std::filesystem::exists(::shoprl::testing::shared_data_dir() / (folder))) {    \
+      GTEST_SKIP() << "real data not found at "                                         \
+                   << (::shoprl::testing::shared_data_dir() / (folder)).string()        \
+                   << " (../shared/data is absent on this machine)";                    \
+    }                                                                                   \
+  } while (0)
