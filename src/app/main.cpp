@@ -1,1 +1,46 @@
-// placeholder: being written
+// The shoprl program: one subcommand per job. Every error ends here as one line on stderr and
+// the exit code of its class (docs/cli.md).
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/commands.h"
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/torch/device.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  using namespace shoprl;
+  CLI::App app{"shoprl: reinforcement-learning recommendation from logged shopping sessions"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("shoprl ") + kVersion);
+  GlobalOptions global;
+  app.add_flag("-q,--quiet", global.quiet, "No progress display; warnings and errors only");
+
+  add_data_commands(app, global);
+  add_quickstart_command(app, global);
+  add_config_commands(app, global);
+  add_bench_commands(app, global);
+  CLI::App* info = app.add_subcommand("info", "Print the version, the LibTorch build and devices");
+  info->callback([] {
+    fmt::print("shoprl {}\n{}\nrun.device auto resolves to: {}\n", kVersion,
+               torch_build_summary(), resolve_device("auto"));
+  });
+
+  init_logging("info");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "shoprl: error: %s\n", e.what());
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "shoprl: internal error: %s\n", e.what());
+    return static_cast<int>(ExitCode::kInternal);
+  }
+  return 0;
+}

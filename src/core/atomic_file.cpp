@@ -68,7 +68,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   file.commit();
 }
 
-std::string read_file(const std::filesystem::path& path) {
+std::string read_file_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path.string() + ": cannot open: " + errno_message(errno));
   std::ostringstream buffer;

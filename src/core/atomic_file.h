@@ -33,6 +33,6 @@ class AtomicFile {
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
 
 // Reads a whole file; IoError naming the path when it cannot.
-std::string read_file(const std::filesystem::path& path);
+std::string read_file_text(const std::filesystem::path& path);
 
 }  // namespace shoprl

@@ -23,12 +23,14 @@ struct PreprocessOptions {
 // Steps, in order (docs/data-format.md, "Preprocessing"):
 //  1. events grouped by session key, stable-sorted by time within a key;
 //  2. exact duplicates (same key, item, type, time) dropped when dedupe;
-//  3. keys cut into sessions at gaps longer than session_gap_ms when cut_user_sessions;
+//  3. keys cut into sessions at gaps longer than session_gap_ms when cut_user_sessions (then a
+//     session's raw id is "<key>#<n>", n = 0, 1, ... in time order, and its user is the key);
 //  4. sessions with fewer than min_session_length events dropped; sessions holding impressions
 //     are kept whatever their event count (a bandit round may have no click);
 //  5. events of items with fewer than min_item_support events (counted after step 4) dropped;
 //     items shown in impressions are always kept, so logged propensities stay meaningful;
-//  6. sessions left empty dropped; items re-indexed densely in order of first appearance;
+//  6. sessions left with neither events nor impressions dropped; items no longer referenced
+//     dropped, the rest re-indexed densely, keeping their order of first appearance in the input;
 //  7. splits: random (seeded) or by session start time.
 SessionStore preprocess(RawLog&& log, const PreprocessOptions& options);
 

@@ -1,0 +1,157 @@
+// End-to-end tests of the shoprl program: exit codes, one-line errors, files left behind.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "core/atomic_file.h"
+#include "testing/test_paths.h"
+
+namespace shoprl {
+namespace {
+
+using testing::run_command;
+
+std::string shoprl() { return "'" + testing::shoprl_binary().string() + "'"; }
+
+TEST(Cli, VersionAndHelp) {
+  const auto version = run_command(shoprl() + " --version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.output.find("shoprl 0."), std::string::npos) << version.output;
+  const auto help = run_command(shoprl() + " --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"data", "quickstart", "config", "bench", "info"}) {
+    EXPECT_NE(help.output.find(command), std::string::npos) << command;
+  }
+  const auto import_help = run_command(shoprl() + " data import --help");
+  EXPECT_NE(import_help.output.find("retailrocket"), std::string::npos) << import_help.output;
+}
+
+TEST(Cli, UsageErrorsExitWithCode2) {
+  EXPECT_EQ(run_command(shoprl() + " no-such-command").exit_code, 2);
+  EXPECT_EQ(run_command(shoprl() + " data import --format retailrocket").exit_code, 2);
+}
+
+TEST(Cli, UnknownConfigKeyIsOneLineWithSuggestionAndExitCode3) {
+  const auto result = run_command(shoprl() + " config show --set import.min_sesion_length=3");
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(result.output,
+            "shoprl: error: --set import.min_sesion_length=3: unknown config key "
+            "'import.min_sesion_length'; did you mean 'import.min_session_length'?\n");
+}
+
+TEST(Cli, ConfigShowPrintsTheResolvedConfigWithOverrides) {
+  const auto result = run_command(shoprl() + " config show --set run.seed=7 --set import.split.method=time");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("seed: 7"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("method: time"), std::string::npos);
+}
+
+TEST(Cli, ConfigReferenceInDocsIsUpToDate) {
+  const auto result = run_command(shoprl() + " config reference");
+  ASSERT_EQ(result.exit_code, 0);
+  const auto docs = testing::source_dir() / "docs" / "config-reference.md";
+  EXPECT_EQ(result.output, read_file_text(docs))
+      << "docs/config-reference.md is stale: regenerate it with "
+         "`build/shoprl config reference -o docs/config-reference.md`";
+}
+
+class CliImport : public ::testing::Test {
+ protected:
+  testing::TempDir dir_;
+};
+
+TEST_F(CliImport, SampleImportStatsRoundTrip) {
+  const auto log = dir_ / "events.csv.gz";
+  const auto store = dir_ / "store.h5";
+  ASSERT_EQ(run_command(shoprl() + " -q data sample -o '" + log.string() +
+                        "' --set sample.events=5000 --set run.seed=3")
+                .exit_code,
+            0);
+  const auto imported = run_command(shoprl() + " -q data import --format retailrocket -i '" +
+                                    log.string() + "' -o '" + store.string() + "'");
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  const auto stats = run_command(shoprl() + " data stats --json '" + store.string() + "'");
+  ASSERT_EQ(stats.exit_code, 0) << stats.output;
+  const auto json = nlohmann::json::parse(stats.output);
+  // The generator writes no exact duplicates and the defaults filter nothing else, so every
+  // row survives as one event.
+  const int events = json["events"]["click"].get<int>() + json["events"]["cart"].get<int>() +
+                     json["events"]["purchase"].get<int>();
+  EXPECT_EQ(events, 5000);
+  EXPECT_GT(json["sessions"].get<int>(), 100);
+  EXPECT_GT(json["events"]["purchase"].get<int>(), 0);
+}
+
+TEST_F(CliImport, MalformedRowStopsWithFileLineAndKeepsTheOldStore) {
+  const auto log = dir_ / "events.csv";
+  const auto store = dir_ / "store.h5";
+  testing::write_text(log,
+                      "timestamp,visitorid,event,itemid,transactionid\n"
+                      "1433221332117,1,view,10,\n"
+                      "1433221332118,1,view,11,\n");
+  ASSERT_EQ(run_command(shoprl() + " -q data import -f retailrocket -i '" + log.string() + "' -o '" +
+                        store.string() + "'")
+                .exit_code,
+            0);
+  const std::string good_store = read_file_text(store);
+
+  testing::write_text(log,
+                      "timestamp,visitorid,event,itemid,transactionid\n"
+                      "1433221332117,1,view,10,\n"
+                      "1433221332118,1,glance,11,\n");
+  const auto result = run_command(shoprl() + " -q data import -f retailrocket -i '" + log.string() +
+                                  "' -o '" + store.string() + "'");
+  EXPECT_EQ(result.exit_code, 4) << result.output;
+  EXPECT_NE(result.output.find(log.string() + ":3:"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("glance"), std::string::npos) << result.output;
+  EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+  EXPECT_EQ(read_file_text(store), good_store);
+  // Nothing else (no temporary file) is left in the folder.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir_.path())) ++files;
+  EXPECT_EQ(files, 2u);
+
+  const auto skipped = run_command(shoprl() + " data import -f retailrocket --skip-bad-rows -i '" +
+                                   log.string() + "' -o '" + store.string() + "'");
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.output;
+  EXPECT_NE(skipped.output.find("skipped 1 malformed rows"), std::string::npos) << skipped.output;
+}
+
+TEST_F(CliImport, MissingInputIsAnIoErrorWithExitCode5) {
+  const auto result = run_command(shoprl() + " -q data import -f retailrocket -i '" +
+                                  (dir_ / "absent.csv").string() + "' -o '" +
+                                  (dir_ / "s.h5").string() + "'");
+  EXPECT_EQ(result.exit_code, 5) << result.output;
+  EXPECT_NE(result.output.find("absent.csv: file not found"), std::string::npos) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "s.h5"));
+}
+
+TEST_F(CliImport, CorruptStoreIsADataErrorForStats) {
+  testing::write_text(dir_ / "bad.h5", "this is not HDF5");
+  const auto result = run_command(shoprl() + " data stats '" + (dir_ / "bad.h5").string() + "'");
+  EXPECT_EQ(result.exit_code, 4) << result.output;
+  EXPECT_NE(result.output.find("bad.h5"), std::string::npos) << result.output;
+}
+
+TEST(CliQuickstart, WritesResolvedConfigStoreAndStatsInTheRunDirectory) {
+  testing::TempDir dir;
+  const auto result = run_command("cd '" + dir.path().string() + "' && " + shoprl() +
+                                  " -q quickstart --config '" +
+                                  (testing::source_dir() / "configs" / "quickstart.yaml").string() +
+                                  "' --set sample.events=8000");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto run = dir / "runs" / "quickstart";
+  const std::string config = read_file_text(run / "config.yaml");
+  EXPECT_NE(config.find("seed: 42"), std::string::npos);
+  EXPECT_NE(config.find("events: 8000"), std::string::npos);
+  EXPECT_NE(config.find("format: retailrocket"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(run / "sessions.h5"));
+  EXPECT_TRUE(std::filesystem::exists(run / "shoprl.log"));
+  const auto stats = nlohmann::json::parse(read_file_text(run / "stats.json"));
+  EXPECT_GT(stats["sessions"].get<int>(), 0);
+  EXPECT_NE(result.output.find("Run directory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shoprl
