@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message; --help and --version come here too, with status 0. Every
+    // other parse error is a usage error, whatever CLI11's own numbering (docs/cli.md).
+    return app.exit(e) == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
   } catch (const Error& e) {
     std::fprintf(stderr, "shoprl: error: %s\n", e.what());
     return static_cast<int>(e.exit_code());

@@ -237,7 +237,8 @@ void ConfigDumper::on_field(const char* key, FieldRef ref, const char* doc,
     case FieldKind::kInt64: out << *static_cast<std::int64_t*>(ref.value); break;
     case FieldKind::kUInt64: out << *static_cast<std::uint64_t*>(ref.value); break;
     case FieldKind::kDouble:
-      out << YAML::Precision(17) << *static_cast<double*>(ref.value);
+      // Shortest text that reads back to the same double ("0.8", not "0.80000000000000004").
+      out << fmt::format("{}", *static_cast<double*>(ref.value));
       break;
     case FieldKind::kString: out << *static_cast<std::string*>(ref.value); break;
     case FieldKind::kStringList:

@@ -18,10 +18,11 @@ class Progress {
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  // Cheap enough to call every iteration: redraws at most ten times a second.
+  // Redraws at most ten times a second; reads the clock on each call (about 20 ns), so hot
+  // loops call it every few thousand iterations rather than every one.
   void update(std::uint64_t done) {
     done_ = done;
-    if (enabled_ && (++calls_ & 0x3FF) == 0) maybe_draw();
+    if (enabled_) maybe_draw();
   }
   void finish();
 
@@ -32,7 +33,6 @@ class Progress {
   std::string unit_;
   std::uint64_t total_;
   std::uint64_t done_ = 0;
-  std::uint64_t calls_ = 0;
   bool enabled_;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_;

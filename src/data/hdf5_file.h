@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,8 +21,16 @@ using Hdf5Id = std::int64_t;
 // Owns one HDF5 identifier and releases it with the close call of its kind.
 class Hdf5Handle {
  public:
-  enum class Kind { kFile, kGroup, kDataset, kDataspace, kDatatype, kPropertyList, kAttribute,
-                    kObject };
+  enum class Kind {
+    kFile,
+    kGroup,
+    kDataset,
+    kDataspace,
+    kDatatype,
+    kPropertyList,
+    kAttribute,
+    kObject
+  };
 
   Hdf5Handle() = default;
   Hdf5Handle(Kind kind, Hdf5Id id) : kind_(kind), id_(id) {}
@@ -54,18 +63,18 @@ struct Hdf5Matrix {
 // Element types T: int8, int16, int32, int64, float, double.
 class Hdf5File {
  public:
-  // Creates or truncates `path`. `display_name` is what error messages call the file: the
-  // store writer writes to a temporary path but reports the path the user asked for.
-  // Failures while writing are IoErrors.
+  // A new file, built in memory and written to `path` (created or truncated) by close().
+  // `display_name` is what error messages call the file: the store writer writes to a
+  // temporary path but reports the path the user asked for. Failures are IoErrors.
   static Hdf5File create(const std::filesystem::path& path, const std::string& display_name);
   // Opens read-only. IoError when the file is missing or unreadable; DataError when it is not
   // a readable HDF5 file. Failures while reading are DataErrors: the file is what is wrong.
   static Hdf5File open_read_only(const std::filesystem::path& path);
 
-  Hdf5File(Hdf5File&&) = default;
-  Hdf5File& operator=(Hdf5File&&) = default;
-  // Closes without reporting; call close() to learn whether the final flush succeeded.
-  ~Hdf5File() = default;
+  Hdf5File(Hdf5File&&) noexcept;
+  Hdf5File& operator=(Hdf5File&&) noexcept;
+  // Closes without writing anything out.
+  ~Hdf5File();
 
   const std::string& name() const { return name_; }
   // Whether a link exists at `path` (false, not an error, when a parent group is missing).
@@ -97,8 +106,7 @@ class Hdf5File {
                               const std::string& value);
   void write_string_list_attribute(const std::string& object, const std::string& name,
                                    const std::vector<std::string>& values);
-  void write_int_attribute(const std::string& object, const std::string& name,
-                           std::int64_t value);
+  void write_int_attribute(const std::string& object, const std::string& name, std::int64_t value);
   void write_uint_attribute(const std::string& object, const std::string& name,
                             std::uint64_t value);
   std::string read_string_attribute(const std::string& object, const std::string& name) const;
@@ -107,12 +115,14 @@ class Hdf5File {
   std::int64_t read_int_attribute(const std::string& object, const std::string& name) const;
   std::uint64_t read_uint_attribute(const std::string& object, const std::string& name) const;
 
-  // Flushes and closes; IoError when that fails. Every other handle must be closed already.
+  // Closes; a created file is written out here, IoError when that fails. Every other handle
+  // must be closed already.
   void close();
 
  private:
-  Hdf5File(Hdf5Handle file, std::string name, bool writable)
-      : file_(std::move(file)), name_(std::move(name)), writable_(writable) {}
+  struct MemoryImage;
+  Hdf5File(std::unique_ptr<MemoryImage> image, Hdf5Handle file, std::string name,
+           std::filesystem::path write_to);
 
   // `data` holds rows × columns elements of `memory_type`; rank is 1 or 2.
   void write_dataset(const std::string& path, const void* data, int rank, std::size_t rows,
@@ -136,9 +146,10 @@ class Hdf5File {
   // IoError in a file being written, DataError in a file being read (the file is at fault).
   [[noreturn]] void fail(const std::string& what, const std::string& problem) const;
 
+  std::unique_ptr<MemoryImage> image_;  // a created file's memory; outlives file_
   Hdf5Handle file_;
   std::string name_;
-  bool writable_ = false;
+  std::filesystem::path write_to_;  // empty when read-only
 };
 
 }  // namespace shoprl

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/progress.h"
 
 namespace shoprl {
 namespace {
@@ -20,6 +21,8 @@ LineReader::LineReader(const std::filesystem::path& path) : path_(path.string())
   if (gz_ == nullptr) throw IoError(path_ + ": cannot open: " + errno_message(errno));
   gzbuffer(static_cast<gzFile>(gz_), 1 << 20);
   buffer_.resize(kBlockBytes);
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  progress_ = std::make_unique<Progress>("reading " + path.filename().string(), ec ? 0 : size, "B");
 }
 
 LineReader::~LineReader() {
@@ -49,9 +52,12 @@ bool LineReader::refill() {
                       (message ? message : "zlib error") + ")");
     }
     eof_ = true;
+    progress_->finish();
     return false;
   }
   end_ += static_cast<std::size_t>(got);
+  // Progress in bytes of the file on disk (compressed bytes for .gz), once per block.
+  progress_->update(static_cast<std::uint64_t>(gzoffset(static_cast<gzFile>(gz_))));
   return true;
 }
 

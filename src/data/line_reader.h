@@ -4,12 +4,16 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace shoprl {
 
+class Progress;
+
+// Shows a progress line (bytes of the file read, rate, ETA) on a terminal.
 class LineReader {
  public:
   // IoError when the file is missing or unreadable.
@@ -32,6 +36,7 @@ class LineReader {
   bool refill();
   std::string path_;
   void* gz_ = nullptr;  // gzFile; zlib reads plain files transparently
+  std::unique_ptr<Progress> progress_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;

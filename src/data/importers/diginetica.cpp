@@ -66,6 +66,7 @@ class DigineticaReader {
     std::uint64_t data_rows = 0;
     while (reader.next(line)) {
       if (line.empty()) continue;  // blank lines (often trailing) are not rows
+      if (data_rows == 0) reserve_events(log_, path, line.size());
       ++data_rows;
       ++log_.counters.rows_read;
       if (split_fields(line, kDelimiter, fields_) != width) {
@@ -162,8 +163,8 @@ DigineticaFile classify_file(const std::filesystem::path& path) {
 
 // The categories file is read after the event files whatever the argument order, because it
 // can only be joined to items that the events have already interned.
-void import_diginetica(const std::vector<std::filesystem::path>& inputs,
-                       const ImportConfig& config, RawLog& log) {
+void import_diginetica(const std::vector<std::filesystem::path>& inputs, const ImportConfig& config,
+                       RawLog& log) {
   require_inputs("diginetica", inputs);
   DigineticaReader reader(config, log);
   std::vector<std::filesystem::path> category_files;

@@ -3,8 +3,11 @@
 // wording of row errors. Header-only: each importer is one translation unit of the data target.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +59,43 @@ class EventResolver {
   RowErrors& errors_;
   ImportCounters& counters_;
 };
+
+// Item attributes keep the first known value: a log's category or price of an item may change
+// over time, and the first is what a recommender saw when the item entered the log.
+inline void remember_item_category(RawLog& log, std::int32_t item, std::string_view category) {
+  if (category.empty()) return;
+  const auto index = static_cast<std::size_t>(item);
+  if (log.item_category.size() <= index) log.item_category.resize(log.items.size());
+  if (log.item_category[index].empty()) log.item_category[index] = std::string(category);
+}
+
+inline void remember_item_price(RawLog& log, std::int32_t item, double price) {
+  const auto index = static_cast<std::size_t>(item);
+  if (log.item_price.size() <= index) {
+    log.item_price.resize(log.items.size(), std::numeric_limits<double>::quiet_NaN());
+  }
+  if (std::isnan(log.item_price[index])) log.item_price[index] = price;
+}
+
+// Reserves the event arrays for a plain-text file from its size and the length of its first
+// data row (over by a quarter): growing them by doubling copies the log and touches twice its
+// memory. Gzip files are left to grow, since their text size is unknown until read.
+inline void reserve_events(RawLog& log, const std::filesystem::path& path,
+                           std::size_t first_row_bytes) {
+  std::ifstream file(path, std::ios::binary);
+  char magic[2] = {0, 0};
+  file.read(magic, 2);
+  if (magic[0] == '\x1f' && magic[1] == '\x8b') return;
+  std::error_code error;
+  const std::uintmax_t bytes = std::filesystem::file_size(path, error);
+  if (error) return;
+  const std::size_t rows = static_cast<std::size_t>(bytes / (first_row_bytes + 1)) * 5 / 4;
+  const std::size_t events = log.num_events() + rows;
+  log.event_session.reserve(events);
+  log.event_item.reserve(events);
+  log.event_type.reserve(events);
+  log.event_time_ms.reserve(events);
+}
 
 inline void require_inputs(const char* format, const std::vector<std::filesystem::path>& inputs) {
   if (inputs.empty()) {

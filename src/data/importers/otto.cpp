@@ -102,8 +102,8 @@ class OttoLineParser {
         if (!parse_string(event.type)) return false;
         have_type = true;
       } else {
-        return fail("unexpected key \"" + std::string(key) + "\" in an event (expected aid, ts, "
-                    "type)");
+        return fail("unexpected key \"" + std::string(key) +
+                    "\" in an event (expected aid, ts, type)");
       }
     } while (next_member('}'));
     if (!error_.empty()) return false;
@@ -230,8 +230,8 @@ void import_otto(const std::vector<std::filesystem::path>& inputs, const ImportC
           ++log.counters.events_dropped;
           continue;
         }
-        log.add_event(session, log.items.intern(parsed[i].aid),
-                      static_cast<std::uint8_t>(types[i]), parsed[i].time_ms);
+        log.add_event(session, log.items.intern(parsed[i].aid), static_cast<std::uint8_t>(types[i]),
+                      parsed[i].time_ms);
       }
     }
     if (data_rows == 0) throw DataError(reader.path() + ": empty file");

@@ -1,8 +1,6 @@
 // YOOCHOOSE (RecSys Challenge 2015): yoochoose-clicks.dat (session_id,timestamp,item_id,category)
 // and yoochoose-buys.dat (session_id,timestamp,item_id,price,quantity), comma-separated without a
 // header, timestamps in ISO 8601 ("2014-04-07T10:51:09.277Z"). Either file or both may be given.
-#include <cmath>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,35 +21,14 @@ namespace {
 constexpr std::size_t kClickFields = 4;
 constexpr std::size_t kBuyFields = 5;
 
-// The first known category of an item is kept: the challenge's category field moves between a
-// real category, "S" (on special offer) and brand ids over time, and the first is what a
-// recommender would have seen when the item entered the log.
-void remember_category(RawLog& log, std::int32_t item, std::string_view category) {
-  if (category.empty() || category == "0") return;  // "0" is the challenge's "missing"
-  const auto index = static_cast<std::size_t>(item);
-  if (log.item_category.size() <= index) log.item_category.resize(log.items.size());
-  if (log.item_category[index].empty()) log.item_category[index] = std::string(category);
-}
-
-// A price of 0 is the challenge's "unknown" (it comes with quantity 0); the first known price
-// of an item is kept.
-void remember_price(RawLog& log, std::int32_t item, double price) {
-  if (price == 0) return;
-  const auto index = static_cast<std::size_t>(item);
-  if (log.item_price.size() <= index) {
-    log.item_price.resize(log.items.size(), std::numeric_limits<double>::quiet_NaN());
-  }
-  if (std::isnan(log.item_price[index])) log.item_price[index] = price;
-}
-
 }  // namespace
 
 // A file is told apart by the field count of its first row: 4 = clicks, 5 = buys. A first row
 // with another count stops the import even with skip_bad_rows, since the file's kind is unknown.
 // Every buys row is one "buy" event whatever its quantity; buys of sessions that never clicked
 // still form sessions.
-void import_yoochoose(const std::vector<std::filesystem::path>& inputs,
-                      const ImportConfig& config, RawLog& log) {
+void import_yoochoose(const std::vector<std::filesystem::path>& inputs, const ImportConfig& config,
+                      RawLog& log) {
   require_inputs("yoochoose", inputs);
   RowErrors errors(config.skip_bad_rows, log.counters);
   EventResolver events("yoochoose", config, errors, log.counters);
@@ -67,6 +44,7 @@ void import_yoochoose(const std::vector<std::filesystem::path>& inputs,
                       "item_id,category) or 5 (buys: session_id,timestamp,item_id,price," +
                       "quantity), found " + std::to_string(width));
     }
+    reserve_events(log, path, line.size());
     const bool buys = width == kBuyFields;
     const std::string_view raw_event = buys ? "buy" : "click";
 
@@ -109,13 +87,11 @@ void import_yoochoose(const std::vector<std::filesystem::path>& inputs,
       if (type == EventResolver::kSkip) continue;
 
       const std::int32_t item = log.items.intern(fields[2]);
-      log.add_event(log.intern_session(fields[0]), item, static_cast<std::uint8_t>(type),
-                    time_ms);
-      if (buys) {
-        remember_price(log, item, price);
-      } else {
-        remember_category(log, item, fields[3]);
-      }
+      log.add_event(log.intern_session(fields[0]), item, static_cast<std::uint8_t>(type), time_ms);
+      // The challenge writes an unknown price as 0 (with quantity 0) and an unknown category
+      // as "0"; "S" (on special offer) is kept as a category like the brand ids.
+      if (buys && price != 0) remember_item_price(log, item, price);
+      if (!buys && fields[3] != "0") remember_item_category(log, item, fields[3]);
     }
     require_data_rows(reader, data_rows);
   }
