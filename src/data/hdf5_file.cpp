@@ -23,7 +23,7 @@ namespace {
 
 using Kind = Hdf5Handle::Kind;
 
-constexpr unsigned kDeflateLevel = 4;
+constexpr unsigned kDeflateLevel = 1;
 constexpr std::size_t kMaxChunkRows = std::size_t{1} << 16;
 // Caps chunks of wide 2-D datasets; whole-dataset reads do not go through the chunk cache, so
 // the cache size does not bound this.
@@ -274,7 +274,10 @@ Hdf5File Hdf5File::create(const std::filesystem::path& path, const std::string& 
       H5Pset_file_image_callbacks(fapl.get(), &callbacks) < 0) {
     throw IoError(display_name + ": cannot set up an in-memory HDF5 file: " + innermost_error());
   }
-  Hdf5Handle file(Kind::kFile, H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+  // The root group is created with the file: no times in its header either (deterministic bytes).
+  Hdf5Handle fcpl(Kind::kPropertyList, H5Pcreate(H5P_FILE_CREATE));
+  H5Pset_obj_track_times(fcpl.get(), false);
+  Hdf5Handle file(Kind::kFile, H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
   if (!file.valid()) {
     throw IoError(display_name + ": cannot create an HDF5 file: " + innermost_error());
   }
@@ -344,6 +347,19 @@ bool Hdf5File::exists(const std::string& path) const {
 
 // --- Datasets -----------------------------------------------------------------------------
 
+void Hdf5File::create_parent_groups(const std::string& path) {
+  for (std::size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string group = path.substr(0, slash);
+    if (H5Lexists(file_.get(), group.c_str(), H5P_DEFAULT) > 0) continue;
+    Hdf5Handle creation(Kind::kPropertyList, H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_obj_track_times(creation.get(), false);  // deterministic bytes, as for datasets
+    Hdf5Handle created(Kind::kGroup,
+                       H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT, creation.get(), H5P_DEFAULT));
+    if (!created.valid()) fail("group " + group, "cannot create");
+  }
+}
+
 void Hdf5File::write_dataset(const std::string& path, const void* data, int rank, std::size_t rows,
                              std::size_t columns, Hdf5Id memory_type, Hdf5Id stored_type) {
   const std::string what = "dataset " + path;
@@ -352,6 +368,9 @@ void Hdf5File::write_dataset(const std::string& path, const void* data, int rank
   if (!space.valid()) fail(what, "cannot create its dataspace");
 
   Hdf5Handle creation(Kind::kPropertyList, H5Pcreate(H5P_DATASET_CREATE));
+  // No creation/modification times in object headers: the same store gives the same bytes.
+  H5Pset_obj_track_times(creation.get(), false);
+  create_parent_groups(path);
   if (rows > 0 && columns > 0) {
     // Chunks must not exceed fixed dimensions, hence no chunking (and no filters) when empty.
     const std::size_t row_bytes = columns * H5Tget_size(stored_type);

@@ -145,6 +145,7 @@ class Hdf5File {
   // Throws about `what` ("dataset /events/item"), adding HDF5's innermost error message:
   // IoError in a file being written, DataError in a file being read (the file is at fault).
   [[noreturn]] void fail(const std::string& what, const std::string& problem) const;
+  void create_parent_groups(const std::string& path);
 
   std::unique_ptr<MemoryImage> image_;  // a created file's memory; outlives file_
   Hdf5Handle file_;

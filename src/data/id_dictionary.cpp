@@ -3,10 +3,23 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/huge_pages.h"
 
 namespace shoprl {
 
-IdDictionary::IdDictionary() : slots_(1024, -1), slot_tags_(1024, 0), mask_(1023) {}
+IdDictionary::IdDictionary() : slots_(1024, 0), mask_(1023) {}
+
+namespace {
+constexpr std::uint64_t slot_word(std::uint64_t hash, std::int32_t index) {
+  return (hash & 0xFFFFFFFF00000000ULL) | static_cast<std::uint32_t>(index + 1);
+}
+constexpr std::int32_t slot_index(std::uint64_t word) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(word)) - 1;
+}
+constexpr bool same_tag(std::uint64_t word, std::uint64_t hash) {
+  return ((word ^ hash) & 0xFFFFFFFF00000000ULL) == 0;
+}
+}  // namespace
 
 std::uint64_t IdDictionary::hash(std::string_view key) {
   // FNV-1a over the bytes, then a SplitMix64 finaliser so that the low bits (the slot) mix.
@@ -19,49 +32,52 @@ std::uint64_t IdDictionary::hash(std::string_view key) {
 
 std::int32_t IdDictionary::find(std::string_view key) const {
   const std::uint64_t h = hash(key);
-  const auto tag = static_cast<std::uint32_t>(h >> 32);
   for (std::size_t slot = h & mask_;; slot = (slot + 1) & mask_) {
-    const std::int32_t index = slots_[slot];
-    if (index < 0) return -1;
-    if (slot_tags_[slot] == tag && this->key(index) == key) return index;
+    const std::uint64_t word = slots_[slot];
+    if (word == 0) return -1;
+    if (same_tag(word, h) && this->key(slot_index(word)) == key) return slot_index(word);
   }
 }
 
 std::int32_t IdDictionary::intern(std::string_view key) {
   const std::uint64_t h = hash(key);
-  const auto tag = static_cast<std::uint32_t>(h >> 32);
   std::size_t slot = h & mask_;
   for (;; slot = (slot + 1) & mask_) {
-    const std::int32_t index = slots_[slot];
-    if (index < 0) break;
-    if (slot_tags_[slot] == tag && this->key(index) == key) return index;
+    const std::uint64_t word = slots_[slot];
+    if (word == 0) break;
+    if (same_tag(word, h) && this->key(slot_index(word)) == key) return slot_index(word);
   }
-  if (offsets_.size() >= 0x7FFFFFFFu) throw DataError("more than 2^31 distinct ids");
+  if (offsets_.size() >= 0x7FFFFFFEu) throw DataError("more than 2^31 distinct ids");
   const auto index = static_cast<std::int32_t>(offsets_.size());
   offsets_.push_back(bytes_.size());
   lengths_.push_back(static_cast<std::uint32_t>(key.size()));
   bytes_.append(key.data(), key.size());
   if (key.size() > max_length_) max_length_ = key.size();
-  slots_[slot] = index;
-  slot_tags_[slot] = tag;
-  if (offsets_.size() * 2 > slots_.size()) grow();  // load factor <= 1/2
+  slots_[slot] = slot_word(h, index);
+  if (offsets_.size() * 2 > slots_.size()) rehash(slots_.size() * 2);  // load factor <= 1/2
   return index;
 }
 
-void IdDictionary::grow() {
-  const std::size_t capacity = slots_.size() * 2;
-  std::vector<std::int32_t> slots(capacity, -1);
-  std::vector<std::uint32_t> tags(capacity, 0);
+void IdDictionary::reserve(std::size_t count) {
+  std::size_t capacity = slots_.size();
+  while (capacity < count * 2) capacity *= 2;
+  if (capacity != slots_.size()) rehash(capacity);
+  offsets_.reserve(count);
+  lengths_.reserve(count);
+}
+
+void IdDictionary::rehash(std::size_t capacity) {
+  std::vector<std::uint64_t> slots;
+  reserve_huge(slots, capacity);
+  slots.assign(capacity, 0);
   const std::size_t mask = capacity - 1;
   for (std::size_t i = 0; i < offsets_.size(); ++i) {
     const std::uint64_t h = hash(key(static_cast<std::int32_t>(i)));
     std::size_t slot = h & mask;
-    while (slots[slot] >= 0) slot = (slot + 1) & mask;
-    slots[slot] = static_cast<std::int32_t>(i);
-    tags[slot] = static_cast<std::uint32_t>(h >> 32);
+    while (slots[slot] != 0) slot = (slot + 1) & mask;
+    slots[slot] = slot_word(h, static_cast<std::int32_t>(i));
   }
   slots_.swap(slots);
-  slot_tags_.swap(tags);
   mask_ = mask;
 }
 

@@ -17,6 +17,8 @@ class IdDictionary {
   std::int32_t intern(std::string_view key);
   // The index of `key`, or -1.
   std::int32_t find(std::string_view key) const;
+  // Room for `count` keys without rehashing (importers call it with a size estimate).
+  void reserve(std::size_t count);
 
   std::size_t size() const { return offsets_.size(); }
   // Valid until the next intern().
@@ -29,12 +31,13 @@ class IdDictionary {
 
  private:
   static std::uint64_t hash(std::string_view key);
-  void grow();
+  void rehash(std::size_t capacity);
   std::string bytes_;
   std::vector<std::uint64_t> offsets_;
   std::vector<std::uint32_t> lengths_;
-  std::vector<std::int32_t> slots_;  // -1 = empty
-  std::vector<std::uint32_t> slot_tags_;  // upper hash bits, to skip most key compares
+  // One 64-bit word per slot: upper 32 hash bits (the tag, to skip most key compares) and the
+  // index + 1 (0 = empty); one cache line serves a probe sequence.
+  std::vector<std::uint64_t> slots_;
   std::size_t mask_;
   std::size_t max_length_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "data/import.h"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
@@ -36,6 +38,10 @@ SessionStore import_session_logs(const ImportConfig& config, std::uint64_t seed,
   std::vector<std::filesystem::path> inputs(config.inputs.begin(), config.inputs.end());
 
   RawLog log;
+  auto start = std::chrono::steady_clock::now();
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   importer.run(inputs, config, log);
   check_columns(log, config.format);
   if (log.num_events() == 0 && log.impressions.size() == 0) {
@@ -44,8 +50,9 @@ SessionStore import_session_logs(const ImportConfig& config, std::uint64_t seed,
                     std::to_string(log.counters.rows_skipped) + " skipped, " +
                     std::to_string(log.counters.events_dropped) + " dropped by import.events)");
   }
-  spdlog::info("read {} rows ({} events, {} impressions) from {} file(s)", log.counters.rows_read,
-               log.num_events(), log.impressions.size(), inputs.size());
+  spdlog::info("read {} rows ({} events, {} impressions) from {} file(s) in {:.3f} s",
+               log.counters.rows_read, log.num_events(), log.impressions.size(), inputs.size(),
+               seconds_since(start));
   if (log.counters.rows_skipped > 0) {
     spdlog::warn("skipped {} malformed rows; first: {}", log.counters.rows_skipped,
                  log.counters.skipped_examples.front());
@@ -76,7 +83,10 @@ SessionStore import_session_logs(const ImportConfig& config, std::uint64_t seed,
   provenance.rows_skipped = log.counters.rows_skipped;
   provenance.events_dropped = log.counters.events_dropped;
 
+  start = std::chrono::steady_clock::now();
   SessionStore store = preprocess(std::move(log), options);
+  spdlog::info("preprocessed into {} sessions, {} events, {} items in {:.3f} s",
+               store.num_sessions(), store.num_events(), store.num_items(), seconds_since(start));
   store.provenance = std::move(provenance);
   return store;
 }

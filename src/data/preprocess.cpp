@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/huge_pages.h"
 #include "core/seeding.h"
 #include "data/event_type.h"
 
@@ -39,7 +40,9 @@ std::vector<std::uint32_t> order_events(const RawLog& log, std::vector<std::size
   for (const std::int32_t key : log.event_session) ++key_offsets[static_cast<std::size_t>(key) + 1];
   std::partial_sum(key_offsets.begin(), key_offsets.end(), key_offsets.begin());
   std::vector<std::size_t> cursor(key_offsets.begin(), key_offsets.end() - 1);
-  std::vector<std::uint32_t> order(log.num_events());
+  std::vector<std::uint32_t> order;
+  reserve_huge(order, log.num_events());
+  order.resize(log.num_events());
   for (std::size_t e = 0; e < log.num_events(); ++e) {
     order[cursor[static_cast<std::size_t>(log.event_session[e])]++] = static_cast<std::uint32_t>(e);
   }
@@ -90,6 +93,7 @@ std::vector<SessionRange> cut_sessions(const RawLog& log, const std::vector<std:
                                        const std::vector<std::size_t>& key_offsets,
                                        const PreprocessOptions& options) {
   std::vector<SessionRange> sessions;
+  reserve_huge(sessions, key_offsets.size());
   const bool cut = options.cut_user_sessions && options.session_gap_ms > 0;
   for (std::size_t k = 0; k + 1 < key_offsets.size(); ++k) {
     const std::size_t begin = key_offsets[k];
@@ -234,9 +238,9 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   const bool cut = options.cut_user_sessions && options.session_gap_ms > 0;
   const bool keys_are_users = log.session_keys_are_users;
   const bool have_users = keys_are_users || log.users.size() > 0;
-  store.event_item.reserve(order.size());
-  store.event_type.reserve(order.size());
-  store.event_time_ms.reserve(order.size());
+  reserve_huge(store.event_item, order.size());
+  reserve_huge(store.event_type, order.size());
+  reserve_huge(store.event_time_ms, order.size());
   for (std::size_t s = 0; s < sessions.size(); ++s) {
     if (!keep_session[s]) continue;
     const SessionRange& range = sessions[s];
@@ -288,7 +292,23 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   if (!log.item_features.empty()) {
     store.item_features = gather_rows(std::move(log.item_features), kept_items);
   }
-  if (have_users) store.user_raw_id = keys_are_users ? log.session_keys.keys() : log.users.keys();
+  if (have_users) {
+    // Users of surviving sessions only, re-indexed in first-appearance order like items.
+    const IdDictionary& user_ids = keys_are_users ? log.session_keys : log.users;
+    std::vector<std::int32_t> new_user(user_ids.size(), -1);
+    for (const std::int32_t user : store.session_user) {
+      if (user >= 0) new_user[static_cast<std::size_t>(user)] = 0;
+    }
+    std::int32_t next = 0;
+    for (std::size_t u = 0; u < new_user.size(); ++u) {
+      if (new_user[u] < 0) continue;
+      new_user[u] = next++;
+      store.user_raw_id.emplace_back(user_ids.key(static_cast<std::int32_t>(u)));
+    }
+    for (std::int32_t& user : store.session_user) {
+      if (user >= 0) user = new_user[static_cast<std::size_t>(user)];
+    }
+  }
 
   // Impressions, ordered by their new session (stable: input order within a session).
   const RawImpressions& imp = log.impressions;

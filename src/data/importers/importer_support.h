@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/huge_pages.h"
 #include "data/event_type.h"
 #include "data/importer_registry.h"
 #include "data/line_reader.h"
@@ -91,10 +92,13 @@ inline void reserve_events(RawLog& log, const std::filesystem::path& path,
   if (error) return;
   const std::size_t rows = static_cast<std::size_t>(bytes / (first_row_bytes + 1)) * 5 / 4;
   const std::size_t events = log.num_events() + rows;
-  log.event_session.reserve(events);
-  log.event_item.reserve(events);
-  log.event_type.reserve(events);
-  log.event_time_ms.reserve(events);
+  reserve_huge(log.event_session, events);
+  reserve_huge(log.event_item, events);
+  reserve_huge(log.event_type, events);
+  reserve_huge(log.event_time_ms, events);
+  // Keys and items are fewer than rows; a quarter of the rows is a cheap upper guess for the
+  // visitor dictionary of click logs and saves its rehashes.
+  log.session_keys.reserve(rows / 4);
 }
 
 inline void require_inputs(const char* format, const std::vector<std::filesystem::path>& inputs) {
