@@ -118,6 +118,24 @@ TEST_F(CliImport, MalformedRowStopsWithFileLineAndKeepsTheOldStore) {
   EXPECT_NE(skipped.output.find("skipped 1 malformed rows"), std::string::npos) << skipped.output;
 }
 
+TEST_F(CliImport, SameSeedGivesTheSameStoreByteForByte) {
+  const auto log = dir_ / "events.csv";
+  ASSERT_EQ(run_command(shoprl() + " -q data sample -o '" + log.string() + "' --set sample.events=3000")
+                .exit_code,
+            0);
+  const auto import_with_seed = [&](const std::string& name, int seed) {
+    const auto result = run_command(shoprl() + " -q data import -f retailrocket -i '" + log.string() +
+                                    "' -o '" + (dir_ / name).string() + "' --set run.seed=" +
+                                    std::to_string(seed));
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    return read_file_text(dir_ / name);
+  };
+  const std::string first = import_with_seed("a.h5", 1);
+  EXPECT_EQ(import_with_seed("b.h5", 1), first);
+  // Another seed draws another random split, so the file differs.
+  EXPECT_NE(import_with_seed("c.h5", 2), first);
+}
+
 TEST_F(CliImport, MissingInputIsAnIoErrorWithExitCode5) {
   const auto result = run_command(shoprl() + " -q data import -f retailrocket -i '" +
                                   (dir_ / "absent.csv").string() + "' -o '" +
