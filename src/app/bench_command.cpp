@@ -1,13 +1,13 @@
 // `shoprl bench import`: import throughput on a generated RetailRocket-shaped log, against a
 // pandas implementation of the same read and filters measured in the same run.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "app/app_config.h"
 #include "app/commands.h"
@@ -87,9 +87,10 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
   const double ours = best_import + best_write;
   const auto rows = static_cast<double>(options.events);
 
-  fmt::print("import benchmark: {} rows ({:.1f} MB), RetailRocket format, gap 30 min, dedupe, "
-             "min session length 3, min item support 3\n",
-             options.events, static_cast<double>(bytes) / 1e6);
+  fmt::print(
+      "import benchmark: {} rows ({:.1f} MB), RetailRocket format, gap 30 min, dedupe, "
+      "min session length 3, min item support 3\n",
+      options.events, static_cast<double>(bytes) / 1e6);
   fmt::print("kept: {} sessions, {} events, {} items\n\n", sessions, events, items);
   fmt::print("{:<34}{:>10}{:>16}{:>10}\n", "implementation", "seconds", "rows/s", "ratio");
   fmt::print("{:<34}{:>10.3f}{:>16.0f}{:>10}\n", "shoprl read+preprocess", best_import,
@@ -98,11 +99,12 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
              rows / ours, "1.00");
   if (!options.baseline) return;
 
-  const std::filesystem::path script = std::filesystem::path(SHOPRL_SOURCE_DIR) / "bench" / "import_pandas.py";
+  const std::filesystem::path script =
+      std::filesystem::path(SHOPRL_SOURCE_DIR) / "bench" / "import_pandas.py";
   const std::filesystem::path result = dir / "pandas-result.json";
-  const std::string command = fmt::format("'{}' '{}' '{}' --repeats {} > '{}'", options.python,
-                                          script.string(), input.string(), options.repeats,
-                                          result.string());
+  const std::string command =
+      fmt::format("'{}' '{}' '{}' --repeats {} > '{}'", options.python, script.string(),
+                  input.string(), options.repeats, result.string());
   if (std::system(command.c_str()) != 0) {
     throw IoError("pandas baseline failed: " + command +
                   " (needs Debian's python3-pandas; --no-baseline skips it)");
@@ -115,8 +117,9 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
   const bool same = json.at("sessions").get<std::size_t>() == sessions &&
                     json.at("events").get<std::size_t>() == events &&
                     json.at("items").get<std::size_t>() == items;
-  fmt::print("\npandas kept {} sessions, {} events, {} items: {}\n", json.at("sessions").get<std::size_t>(),
-             json.at("events").get<std::size_t>(), json.at("items").get<std::size_t>(),
+  fmt::print("\npandas kept {} sessions, {} events, {} items: {}\n",
+             json.at("sessions").get<std::size_t>(), json.at("events").get<std::size_t>(),
+             json.at("items").get<std::size_t>(),
              same ? "identical to shoprl" : "DIFFERENT from shoprl");
   if (!same) throw DataError("import benchmark: pandas and shoprl disagree on the kept counts");
 }
@@ -124,17 +127,20 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
 }  // namespace
 
 void add_bench_commands(CLI::App& app, const GlobalOptions& global) {
-  CLI::App* bench = app.add_subcommand("bench", "Benchmarks with a baseline measured in the same run");
+  CLI::App* bench =
+      app.add_subcommand("bench", "Benchmarks with a baseline measured in the same run");
   bench->require_subcommand(1);
   auto options = std::make_shared<ImportBenchOptions>();
   CLI::App* import = bench->add_subcommand("import", "Import throughput vs pandas");
-  import->add_option("--events", options->events, "Rows in the generated log")->check(CLI::PositiveNumber);
+  import->add_option("--events", options->events, "Rows in the generated log")
+      ->check(CLI::PositiveNumber);
   import->add_option("--repeats", options->repeats, "Timed repetitions (best is reported)")
       ->check(CLI::PositiveNumber);
   import->add_option("--work-dir", options->work_dir, "Where the generated log is kept");
   import->add_option("--python", options->python, "Python with pandas for the baseline");
   import->add_flag("!--no-baseline", options->baseline, "Skip the pandas baseline");
-  import->callback([options, &global] { run_import_bench(*options, global); });
-}
+  import->callback([options, &global] { run_import_bench(*options, global);
+});
+}  // namespace shoprl
 
 }  // namespace shoprl

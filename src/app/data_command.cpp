@@ -1,10 +1,10 @@
 // `shoprl data import|stats|sample`: logs into a session store, its statistics, and the
 // generated sample log.
-#include <chrono>
-#include <memory>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
 
 #include "app/app_config.h"
 #include "app/commands.h"
@@ -38,7 +38,8 @@ void run_import(const ImportOptions& options, const GlobalOptions& global) {
   apply_logging(loaded.config, global.quiet);
 
   const auto start = std::chrono::steady_clock::now();
-  const SessionStore store = import_session_logs(config, loaded.config.run.seed, loaded.resolved_yaml);
+  const SessionStore store =
+      import_session_logs(config, loaded.config.run.seed, loaded.resolved_yaml);
   write_session_store(store, options.output);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -46,7 +47,8 @@ void run_import(const ImportOptions& options, const GlobalOptions& global) {
                options.output, store.num_sessions(), store.num_events(), store.num_items(),
                store.impressions.size(), seconds);
   if (store.provenance.rows_skipped > 0) {
-    spdlog::warn("{} malformed rows were skipped (import.skip_bad_rows)", store.provenance.rows_skipped);
+    spdlog::warn("{} malformed rows were skipped (import.skip_bad_rows)",
+                 store.provenance.rows_skipped);
   }
 }
 
@@ -58,45 +60,48 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
 
   auto import_options = std::make_shared<ImportOptions>();
   std::string formats;
-  for (const ImporterInfo& info : importers()) formats += fmt::format("\n  {:<14}{}", info.name, info.summary);
+  for (const ImporterInfo& info : importers())
+    formats += fmt::format("\n  {:<14}{}", info.name, info.summary);
   CLI::App* import = data->add_subcommand("import", "Import raw logs into an HDF5 session store");
   import->footer("Formats:" + formats);
   import->add_option("-f,--format", import_options->format, "Log format (sets import.format)");
-  import->add_option("-i,--input", import_options->inputs,
-                     "Input file, plain or .gz (repeatable; sets import.inputs)")
+  import
+      ->add_option("-i,--input", import_options->inputs,
+                   "Input file, plain or .gz (repeatable; sets import.inputs)")
       ->allow_extra_args(false);
   import->add_option("-o,--output", import_options->output, "Session store to write (.h5)")
       ->required();
   import->add_flag("--skip-bad-rows", import_options->skip_bad_rows,
                    "Count and skip malformed rows instead of stopping");
   add_config_options(*import, import_options->config);
-  import->callback([import_options, &global] { run_import(*import_options, global); });
+  import->callback([import_options, &global] { run_import(*import_options, global);
+});
 
-  auto store_path = std::make_shared<std::string>();
-  auto as_json = std::make_shared<bool>(false);
-  CLI::App* stats = data->add_subcommand("stats", "Statistics of a session store, per split");
-  stats->add_option("store", *store_path, "Session store (.h5)")->required();
-  stats->add_flag("--json", *as_json, "Print JSON instead of a table");
-  stats->callback([store_path, as_json] {
-    const StoreStats result = compute_store_stats(read_session_store(*store_path));
-    fmt::print("{}", *as_json ? store_stats_json(result) : store_stats_text(result));
-  });
+auto store_path = std::make_shared<std::string>();
+auto as_json = std::make_shared<bool>(false);
+CLI::App* stats = data->add_subcommand("stats", "Statistics of a session store, per split");
+stats->add_option("store", *store_path, "Session store (.h5)")->required();
+stats->add_flag("--json", *as_json, "Print JSON instead of a table");
+stats->callback([store_path, as_json] {
+  const StoreStats result = compute_store_stats(read_session_store(*store_path));
+  fmt::print("{}", *as_json ? store_stats_json(result) : store_stats_text(result));
+});
 
-  auto sample_config = std::make_shared<ConfigOptions>();
-  auto sample_output = std::make_shared<std::string>();
-  CLI::App* sample = data->add_subcommand(
-      "sample", "Write the generated RetailRocket-shaped sample log (config section `sample`)");
-  sample->add_option("-o,--output", *sample_output, "CSV file to write (.csv or .csv.gz)")
-      ->required();
-  add_config_options(*sample, *sample_config);
-  sample->callback([sample_config, sample_output, &global] {
-    const LoadedConfig loaded = load_app_config(sample_config->file, sample_config->overrides);
-    apply_logging(loaded.config, global.quiet);
-    const SampleLogSummary summary =
-        write_sample_retailrocket_log(*sample_output, loaded.config.sample, loaded.config.run.seed);
-    spdlog::info("wrote {}: {} events of {} visitors (seed {})", *sample_output, summary.events,
-                 summary.visitors, loaded.config.run.seed);
-  });
-}
+auto sample_config = std::make_shared<ConfigOptions>();
+auto sample_output = std::make_shared<std::string>();
+CLI::App* sample = data->add_subcommand(
+    "sample", "Write the generated RetailRocket-shaped sample log (config section `sample`)");
+sample->add_option("-o,--output", *sample_output, "CSV file to write (.csv or .csv.gz)")
+    ->required();
+add_config_options(*sample, *sample_config);
+sample->callback([sample_config, sample_output, &global] {
+  const LoadedConfig loaded = load_app_config(sample_config->file, sample_config->overrides);
+  apply_logging(loaded.config, global.quiet);
+  const SampleLogSummary summary =
+      write_sample_retailrocket_log(*sample_output, loaded.config.sample, loaded.config.run.seed);
+  spdlog::info("wrote {}: {} events of {} visitors (seed {})", *sample_output, summary.events,
+               summary.visitors, loaded.config.run.seed);
+});
+}  // namespace shoprl
 
 }  // namespace shoprl

@@ -1,10 +1,10 @@
 // The shoprl program: one subcommand per job. Every error ends here as one line on stderr and
 // the exit code of its class (docs/cli.md).
-#include <cstdio>
-#include <exception>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <cstdio>
+#include <exception>
 
 #include "app/commands.h"
 #include "core/error.h"
@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
   add_bench_commands(app, global);
   CLI::App* info = app.add_subcommand("info", "Print the version, the LibTorch build and devices");
   info->callback([] {
-    fmt::print("shoprl {}\n{}\nrun.device auto resolves to: {}\n", kVersion,
-               torch_build_summary(), resolve_device("auto"));
+    fmt::print("shoprl {}\n{}\nrun.device auto resolves to: {}\n", kVersion, torch_build_summary(),
+               resolve_device("auto"));
   });
 
   init_logging("info");

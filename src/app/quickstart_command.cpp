@@ -1,9 +1,9 @@
 // `shoprl quickstart`: the README's main job on the embedded default. For now: generate the
 // sample log, import it, and print its statistics, all inside one run directory.
-#include <memory>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <memory>
 
 #include "app/app_config.h"
 #include "app/commands.h"
@@ -24,7 +24,8 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
   quickstart->callback([options, &global] {
     LoadedConfig loaded = load_app_config(options->file, options->overrides);
     AppConfig& config = loaded.config;
-    const std::filesystem::path dir = std::filesystem::path(config.run.output_dir) / config.run.name;
+    const std::filesystem::path dir =
+        std::filesystem::path(config.run.output_dir) / config.run.name;
     const std::filesystem::path log_path = dir / "sample-events.csv.gz";
     config.import.format = "retailrocket";
     config.import.inputs = {log_path.string()};
@@ -33,8 +34,10 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
     const RunContext run = open_run(loaded);
 
     spdlog::info("1/3 generating the sample log");
-    const SampleLogSummary sample = write_sample_retailrocket_log(log_path, config.sample, run.seed);
-    spdlog::info("    {} events of {} visitors -> {}", sample.events, sample.visitors, log_path.string());
+    const SampleLogSummary sample =
+        write_sample_retailrocket_log(log_path, config.sample, run.seed);
+    spdlog::info("    {} events of {} visitors -> {}", sample.events, sample.visitors,
+                 log_path.string());
 
     spdlog::info("2/3 importing it into a session store");
     const SessionStore store = import_session_logs(config.import, run.seed, loaded.resolved_yaml);
@@ -45,9 +48,10 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
     const StoreStats stats = compute_store_stats(read_session_store(store_path));
     write_file_atomic(run.dir / "stats.json", store_stats_json(stats));
     fmt::print("{}\n", store_stats_text(stats));
-    fmt::print("Run directory: {}\n  config.yaml   resolved config (seed {})\n  sessions.h5   "
-               "session store\n  stats.json    these statistics\n",
-               run.dir.string(), run.seed);
+    fmt::print(
+        "Run directory: {}\n  config.yaml   resolved config (seed {})\n  sessions.h5   "
+        "session store\n  stats.json    these statistics\n",
+        run.dir.string(), run.seed);
   });
 }
 

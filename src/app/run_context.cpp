@@ -10,9 +10,8 @@
 namespace shoprl {
 
 void apply_logging(const AppConfig& config, bool quiet) {
-  spdlog::set_level(spdlog::level::from_str(quiet && config.run.log_level == "info"
-                                                ? std::string("warn")
-                                                : config.run.log_level));
+  spdlog::set_level(spdlog::level::from_str(
+      quiet && config.run.log_level == "info" ? std::string("warn") : config.run.log_level));
   set_progress_quiet(quiet);
 }
 

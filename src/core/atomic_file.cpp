@@ -50,7 +50,8 @@ void AtomicFile::commit() {
   fsync_path(temp_path_, false);
   std::error_code ec;
   std::filesystem::rename(temp_path_, target_, ec);
-  if (ec) throw IoError(target_.string() + ": cannot rename temporary file into place: " + ec.message());
+  if (ec)
+    throw IoError(target_.string() + ": cannot rename temporary file into place: " + ec.message());
   committed_ = true;
   std::filesystem::path dir = target_.parent_path();
   fsync_path(dir.empty() ? "." : dir, true);

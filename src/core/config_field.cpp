@@ -1,8 +1,8 @@
 #include "core/config_field.h"
 
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <sstream>
 
 namespace shoprl {
 
@@ -39,25 +39,37 @@ std::string FieldRule::describe() const {
 
 const char* field_kind_name(FieldKind kind) {
   switch (kind) {
-    case FieldKind::kBool: return "a boolean";
+    case FieldKind::kBool:
+      return "a boolean";
     case FieldKind::kInt:
-    case FieldKind::kInt64: return "an integer";
-    case FieldKind::kUInt64: return "a non-negative integer";
-    case FieldKind::kDouble: return "a number";
-    case FieldKind::kString: return "a string";
-    case FieldKind::kStringList: return "a list of strings";
-    case FieldKind::kStringMap: return "a map of strings to strings";
+    case FieldKind::kInt64:
+      return "an integer";
+    case FieldKind::kUInt64:
+      return "a non-negative integer";
+    case FieldKind::kDouble:
+      return "a number";
+    case FieldKind::kString:
+      return "a string";
+    case FieldKind::kStringList:
+      return "a list of strings";
+    case FieldKind::kStringMap:
+      return "a map of strings to strings";
   }
   return "a value";
 }
 
 std::string field_value_text(FieldRef ref) {
   switch (ref.kind) {
-    case FieldKind::kBool: return *static_cast<bool*>(ref.value) ? "true" : "false";
-    case FieldKind::kInt: return std::to_string(*static_cast<int*>(ref.value));
-    case FieldKind::kInt64: return std::to_string(*static_cast<std::int64_t*>(ref.value));
-    case FieldKind::kUInt64: return std::to_string(*static_cast<std::uint64_t*>(ref.value));
-    case FieldKind::kDouble: return fmt::format("{}", *static_cast<double*>(ref.value));
+    case FieldKind::kBool:
+      return *static_cast<bool*>(ref.value) ? "true" : "false";
+    case FieldKind::kInt:
+      return std::to_string(*static_cast<int*>(ref.value));
+    case FieldKind::kInt64:
+      return std::to_string(*static_cast<std::int64_t*>(ref.value));
+    case FieldKind::kUInt64:
+      return std::to_string(*static_cast<std::uint64_t*>(ref.value));
+    case FieldKind::kDouble:
+      return fmt::format("{}", *static_cast<double*>(ref.value));
     case FieldKind::kString: {
       const auto& s = *static_cast<std::string*>(ref.value);
       return s.empty() ? "\"\"" : s;

@@ -5,7 +5,8 @@
 //
 //   struct SplitConfig {
 //     double train = 0.8;
-//     void visit(ConfigVisitor& v) { v.field("train", train, "Fraction of sessions ...", at_least(0)); }
+//     void visit(ConfigVisitor& v) { v.field("train", train, "Fraction of sessions ...",
+//     at_least(0)); }
 //   };
 #pragma once
 

@@ -1,11 +1,10 @@
 #include "core/config_loader.h"
 
-#include <algorithm>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "core/edit_distance.h"
 #include "core/error.h"
@@ -188,7 +187,8 @@ void ConfigBinder::on_field(const char* key, FieldRef ref, const char* /*doc*/,
       }
     }
   }
-  if (!std::isnan(numeric) && ((rule.min && numeric < *rule.min) || (rule.max && numeric > *rule.max))) {
+  if (!std::isnan(numeric) &&
+      ((rule.min && numeric < *rule.min) || (rule.max && numeric > *rule.max))) {
     fail(fmt::format("is {} but must be {}", scalar_text(node), rule.describe()));
   }
 }
@@ -201,9 +201,7 @@ struct ConfigDumper::State {
   int depth = 0;
 };
 
-ConfigDumper::ConfigDumper() : state_(std::make_unique<State>()) {
-  state_->out << YAML::BeginMap;
-}
+ConfigDumper::ConfigDumper() : state_(std::make_unique<State>()) { state_->out << YAML::BeginMap; }
 
 ConfigDumper::~ConfigDumper() = default;
 
@@ -232,15 +230,25 @@ void ConfigDumper::on_field(const char* key, FieldRef ref, const char* doc,
   YAML::Emitter& out = state_->out;
   out << YAML::Key << key << YAML::Value;
   switch (ref.kind) {
-    case FieldKind::kBool: out << *static_cast<bool*>(ref.value); break;
-    case FieldKind::kInt: out << *static_cast<int*>(ref.value); break;
-    case FieldKind::kInt64: out << *static_cast<std::int64_t*>(ref.value); break;
-    case FieldKind::kUInt64: out << *static_cast<std::uint64_t*>(ref.value); break;
+    case FieldKind::kBool:
+      out << *static_cast<bool*>(ref.value);
+      break;
+    case FieldKind::kInt:
+      out << *static_cast<int*>(ref.value);
+      break;
+    case FieldKind::kInt64:
+      out << *static_cast<std::int64_t*>(ref.value);
+      break;
+    case FieldKind::kUInt64:
+      out << *static_cast<std::uint64_t*>(ref.value);
+      break;
     case FieldKind::kDouble:
       // Shortest text that reads back to the same double ("0.8", not "0.80000000000000004").
       out << fmt::format("{}", *static_cast<double*>(ref.value));
       break;
-    case FieldKind::kString: out << *static_cast<std::string*>(ref.value); break;
+    case FieldKind::kString:
+      out << *static_cast<std::string*>(ref.value);
+      break;
     case FieldKind::kStringList:
       out << YAML::Flow << *static_cast<std::vector<std::string>*>(ref.value);
       break;

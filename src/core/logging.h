@@ -2,10 +2,10 @@
 // <run>/shoprl.log as well.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 namespace shoprl {
 

@@ -1,11 +1,10 @@
 #include "core/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 namespace shoprl {
 namespace {

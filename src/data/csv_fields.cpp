@@ -15,8 +15,7 @@ std::size_t split_fields(std::string_view line, char delimiter,
   for (;;) {
     if (pos < n && line[pos] == '"') {
       const std::size_t close = line.find('"', pos + 1);
-      if (close != std::string_view::npos &&
-          (close + 1 == n || line[close + 1] == delimiter)) {
+      if (close != std::string_view::npos && (close + 1 == n || line[close + 1] == delimiter)) {
         out.push_back(line.substr(pos + 1, close - pos - 1));
         if (close + 1 == n) return out.size();
         pos = close + 2;

@@ -6,9 +6,12 @@ namespace shoprl {
 
 const char* event_type_name(EventType type) {
   switch (type) {
-    case EventType::kClick: return "click";
-    case EventType::kCart: return "cart";
-    case EventType::kPurchase: return "purchase";
+    case EventType::kClick:
+      return "click";
+    case EventType::kCart:
+      return "cart";
+    case EventType::kPurchase:
+      return "purchase";
   }
   return "unknown";
 }

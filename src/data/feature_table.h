@@ -14,7 +14,7 @@ struct FeatureTable {
   std::vector<std::string> numeric_names;
   std::vector<float> numeric;  // rows × numeric_names.size(), row-major
   std::vector<std::string> categorical_names;
-  std::vector<std::int32_t> categorical;  // rows × categorical_names.size(), row-major
+  std::vector<std::int32_t> categorical;   // rows × categorical_names.size(), row-major
   std::vector<IdDictionary> vocabularies;  // one per categorical column
 
   bool empty() const { return numeric_names.empty() && categorical_names.empty(); }

@@ -354,8 +354,8 @@ void Hdf5File::create_parent_groups(const std::string& path) {
     if (H5Lexists(file_.get(), group.c_str(), H5P_DEFAULT) > 0) continue;
     Hdf5Handle creation(Kind::kPropertyList, H5Pcreate(H5P_GROUP_CREATE));
     H5Pset_obj_track_times(creation.get(), false);  // deterministic bytes, as for datasets
-    Hdf5Handle created(Kind::kGroup,
-                       H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT, creation.get(), H5P_DEFAULT));
+    Hdf5Handle created(Kind::kGroup, H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT,
+                                                creation.get(), H5P_DEFAULT));
     if (!created.valid()) fail("group " + group, "cannot create");
   }
 }

@@ -1,8 +1,8 @@
 #include "data/import.h"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include "core/error.h"
 #include "core/version.h"
@@ -17,13 +17,12 @@ void check_columns(const RawLog& log, const std::string& format) {
   const std::size_t e = log.num_events();
   const RawImpressions& imp = log.impressions;
   const std::size_t m = imp.size();
-  const bool ok = log.event_session.size() == e && log.event_type.size() == e &&
-                  log.event_time_ms.size() == e &&
-                  log.session_user.size() == log.session_keys.size() &&
-                  imp.session_key.size() == m && imp.slate.size() == m &&
-                  imp.position.size() == m && imp.reward.size() == m &&
-                  imp.propensity.size() == m && imp.time_ms.size() == m &&
-                  (imp.context.empty() || imp.context.rows() == m);
+  const bool ok =
+      log.event_session.size() == e && log.event_type.size() == e &&
+      log.event_time_ms.size() == e && log.session_user.size() == log.session_keys.size() &&
+      imp.session_key.size() == m && imp.slate.size() == m && imp.position.size() == m &&
+      imp.reward.size() == m && imp.propensity.size() == m && imp.time_ms.size() == m &&
+      (imp.context.empty() || imp.context.rows() == m);
   if (!ok) throw Error("internal error: importer '" + format + "' produced ragged columns");
 }
 

@@ -1,8 +1,8 @@
 #include "data/import_config.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "core/error.h"
 
@@ -11,9 +11,9 @@ namespace shoprl {
 void ImportConfig::validate() const {
   const double total = split.train + split.valid + split.test;
   if (std::fabs(total - 1.0) > 1e-9) {
-    throw ConfigError(fmt::format(
-        "import.split: train + valid + test must be 1, got {} + {} + {} = {}", split.train,
-        split.valid, split.test, total));
+    throw ConfigError(
+        fmt::format("import.split: train + valid + test must be 1, got {} + {} + {} = {}",
+                    split.train, split.valid, split.test, total));
   }
   if (csv.delimiter.size() != 1 && csv.delimiter != "\\t") {
     throw ConfigError("import.csv.delimiter must be one character, got '" + csv.delimiter + "'");

@@ -64,9 +64,9 @@ struct ImportConfig {
   SplitConfig split;
 
   void visit(ConfigVisitor& v) {
-    v.field("format", format, "Log format (--format overrides)",
-            one_of({"retailrocket", "yoochoose", "diginetica", "otto", "open-bandit",
-                    "sessions-csv"}));
+    v.field(
+        "format", format, "Log format (--format overrides)",
+        one_of({"retailrocket", "yoochoose", "diginetica", "otto", "open-bandit", "sessions-csv"}));
     v.field("inputs", inputs, "Input files, plain or .gz (--input overrides)");
     v.field("events", events,
             "Raw event name -> click|cart|purchase|drop, laid over the format's defaults");

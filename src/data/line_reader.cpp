@@ -16,7 +16,8 @@ constexpr std::size_t kBlockBytes = std::size_t{1} << 22;
 LineReader::LineReader(const std::filesystem::path& path) : path_(path.string()) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw IoError(path_ + ": file not found");
-  if (std::filesystem::is_directory(path, ec)) throw IoError(path_ + ": is a directory, not a file");
+  if (std::filesystem::is_directory(path, ec))
+    throw IoError(path_ + ": is a directory, not a file");
   gz_ = gzopen(path_.c_str(), "rb");
   if (gz_ == nullptr) throw IoError(path_ + ": cannot open: " + errno_message(errno));
   gzbuffer(static_cast<gzFile>(gz_), 1 << 20);
@@ -64,8 +65,7 @@ bool LineReader::refill() {
 bool LineReader::next(std::string_view& line) {
   for (;;) {
     const char* start = buffer_.data() + begin_;
-    const auto* newline =
-        static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
     if (newline != nullptr) {
       std::size_t length = static_cast<std::size_t>(newline - start);
       begin_ += length + 1;

@@ -12,9 +12,12 @@ namespace shoprl {
 
 const char* split_name(Split split) {
   switch (split) {
-    case Split::kTrain: return "train";
-    case Split::kValid: return "valid";
-    case Split::kTest: return "test";
+    case Split::kTrain:
+      return "train";
+    case Split::kValid:
+      return "valid";
+    case Split::kTest:
+      return "test";
   }
   return "unknown";
 }
@@ -108,8 +111,8 @@ std::vector<SessionRange> cut_sessions(const RawLog& log, const std::vector<std:
     for (std::size_t i = begin + 1; i <= end; ++i) {
       if (i == end || (cut && log.event_time_ms[order[i]] - log.event_time_ms[order[i - 1]] >
                                   options.session_gap_ms)) {
-        sessions.push_back({static_cast<std::int32_t>(k), part++, start, i,
-                            log.event_time_ms[order[start]]});
+        sessions.push_back(
+            {static_cast<std::int32_t>(k), part++, start, i, log.event_time_ms[order[start]]});
         start = i;
       }
     }
@@ -131,7 +134,8 @@ std::vector<std::int64_t> place_impressions(const RawLog& log,
     const auto key = static_cast<std::size_t>(imp.session_key[r]);
     std::int64_t s = first_session_of_key[key];
     while (s + 1 < static_cast<std::int64_t>(sessions.size()) &&
-           sessions[static_cast<std::size_t>(s + 1)].key == sessions[static_cast<std::size_t>(s)].key &&
+           sessions[static_cast<std::size_t>(s + 1)].key ==
+               sessions[static_cast<std::size_t>(s)].key &&
            sessions[static_cast<std::size_t>(s + 1)].start_ms <= imp.time_ms[r]) {
       ++s;
     }
@@ -180,9 +184,11 @@ void assign_splits(SessionStore& store, const std::vector<std::int64_t>& start_m
     Rng rng = make_rng(options.seed, /*stream: split*/ 0x5EB17ULL);
     for (std::size_t i = n; i > 1; --i) std::swap(rank[i - 1], rank[uniform_index(rng, i)]);
   }
-  const auto n_train = static_cast<std::size_t>(std::llround(options.split.train * static_cast<double>(n)));
+  const auto n_train =
+      static_cast<std::size_t>(std::llround(options.split.train * static_cast<double>(n)));
   const auto n_valid = std::min(
-      n - n_train, static_cast<std::size_t>(std::llround(options.split.valid * static_cast<double>(n))));
+      n - n_train,
+      static_cast<std::size_t>(std::llround(options.split.valid * static_cast<double>(n))));
   store.session_split.assign(n, static_cast<std::int8_t>(Split::kTest));
   for (std::size_t i = 0; i < n; ++i) {
     Split split = Split::kTest;
@@ -209,8 +215,8 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   std::vector<char> keep_session(sessions.size(), 0);
   for (std::size_t s = 0; s < sessions.size(); ++s) {
     const auto length = static_cast<std::int64_t>(sessions[s].end - sessions[s].begin);
-    keep_session[s] = sessions[s].has_impressions ||
-                      (length > 0 && length >= options.min_session_length);
+    keep_session[s] =
+        sessions[s].has_impressions || (length > 0 && length >= options.min_session_length);
   }
 
   // 5: item support over the surviving sessions; impression items always survive.
@@ -262,9 +268,8 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
     store.session_offsets.push_back(static_cast<std::int64_t>(store.event_item.size()));
     session_start_ms.push_back(range.start_ms);
     if (have_users) {
-      store.session_user.push_back(keys_are_users
-                                       ? range.key
-                                       : log.session_user[static_cast<std::size_t>(range.key)]);
+      store.session_user.push_back(
+          keys_are_users ? range.key : log.session_user[static_cast<std::size_t>(range.key)]);
     }
   }
   for (std::size_t r = 0; r < log.impressions.size(); ++r) {

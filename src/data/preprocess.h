@@ -11,8 +11,8 @@
 namespace shoprl {
 
 struct PreprocessOptions {
-  bool cut_user_sessions = false;      // sessionize resolved to user_gap
-  std::int64_t session_gap_ms = 0;     // 0 = one session per key
+  bool cut_user_sessions = false;   // sessionize resolved to user_gap
+  std::int64_t session_gap_ms = 0;  // 0 = one session per key
   bool dedupe = true;
   int min_session_length = 1;
   int min_item_support = 1;

@@ -19,9 +19,9 @@ struct RawImpressions {
   std::vector<std::int32_t> item;         // index into RawLog::items
   std::vector<std::int16_t> position;     // 0-based slot
   std::vector<float> reward;
-  std::vector<double> propensity;         // logging probability of this item at this slot
+  std::vector<double> propensity;  // logging probability of this item at this slot
   std::vector<std::int64_t> time_ms;
-  FeatureTable context;                   // one row per impression
+  FeatureTable context;  // one row per impression
 
   std::size_t size() const { return item.size(); }
 };
@@ -29,8 +29,8 @@ struct RawImpressions {
 // Rows read and rows skipped, for the import report.
 struct ImportCounters {
   std::uint64_t rows_read = 0;
-  std::uint64_t rows_skipped = 0;      // malformed rows, only with skip_bad_rows
-  std::uint64_t events_dropped = 0;    // raw events mapped to "drop"
+  std::uint64_t rows_skipped = 0;             // malformed rows, only with skip_bad_rows
+  std::uint64_t events_dropped = 0;           // raw events mapped to "drop"
   std::vector<std::string> skipped_examples;  // the first few "file:line: reason"
 };
 
@@ -44,7 +44,7 @@ struct RawLog {
 
   std::vector<std::int32_t> event_session;  // session key index
   std::vector<std::int32_t> event_item;
-  std::vector<std::uint8_t> event_type;     // EventType
+  std::vector<std::uint8_t> event_type;  // EventType
   std::vector<std::int64_t> event_time_ms;
 
   // Optional item attributes by item index; shorter vectors are padded at preprocessing.

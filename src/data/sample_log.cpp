@@ -1,5 +1,6 @@
 #include "data/sample_log.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -8,8 +9,6 @@
 #include <cstdio>
 #include <numeric>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -51,8 +50,8 @@ class ZipfSampler {
   std::uint32_t operator()(Rng& rng) const {
     const double u = uniform01(rng);
     const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
-    return static_cast<std::uint32_t>(std::min<std::ptrdiff_t>(
-        it - cdf_.begin(), static_cast<std::ptrdiff_t>(cdf_.size()) - 1));
+    return static_cast<std::uint32_t>(
+        std::min<std::ptrdiff_t>(it - cdf_.begin(), static_cast<std::ptrdiff_t>(cdf_.size()) - 1));
   }
 
  private:
@@ -112,8 +111,9 @@ SampleLogSummary write_sample_retailrocket_log(const std::filesystem::path& path
   std::uint32_t transaction = 0;
   const auto target = static_cast<std::size_t>(config.events);
   while (events.size() < target) {
-    std::int64_t time = kWindowStartMs + static_cast<std::int64_t>(
-                                             uniform01(rng) * 0.9 * static_cast<double>(kWindowLengthMs));
+    std::int64_t time =
+        kWindowStartMs +
+        static_cast<std::int64_t>(uniform01(rng) * 0.9 * static_cast<double>(kWindowLengthMs));
     const std::int64_t sessions = geometric_at_least_one(rng, config.mean_sessions_per_visitor);
     for (std::int64_t s = 0; s < sessions && events.size() < target; ++s) {
       const std::int64_t views = geometric_at_least_one(rng, config.mean_session_events);
@@ -136,8 +136,9 @@ SampleLogSummary write_sample_retailrocket_log(const std::filesystem::path& path
   }
   events.resize(std::min(events.size(), target));
   // The real file is in (roughly) time order, interleaving visitors; so is the sample.
-  std::stable_sort(events.begin(), events.end(),
-                   [](const SampleEvent& a, const SampleEvent& b) { return a.time_ms < b.time_ms; });
+  std::stable_sort(events.begin(), events.end(), [](const SampleEvent& a, const SampleEvent& b) {
+    return a.time_ms < b.time_ms;
+  });
 
   AtomicFile file(path);
   {

@@ -23,8 +23,7 @@ struct SampleLogConfig {
     v.field("events", events, "Approximate number of events to write", at_least(1));
     v.field("items", items, "Catalogue size", at_least(1));
     v.field("zipf_exponent", zipf_exponent, "Item popularity ~ 1 / rank^exponent", at_least(0));
-    v.field("mean_session_events", mean_session_events, "Mean events per session",
-            at_least(1));
+    v.field("mean_session_events", mean_session_events, "Mean events per session", at_least(1));
     v.field("mean_sessions_per_visitor", mean_sessions_per_visitor,
             "Mean sessions per visitor (sessions are hours apart)", at_least(1));
     v.field("cart_probability", cart_probability, "Chance that a view is followed by add-to-cart",

@@ -34,7 +34,7 @@ struct StoreProvenance {
   std::vector<std::string> inputs;
   std::string import_config_yaml;  // the fully resolved config of the import
   std::uint64_t seed = 0;
-  std::string created_by;          // "shoprl 0.1.0"
+  std::string created_by;  // "shoprl 0.1.0"
   std::uint64_t rows_read = 0;
   std::uint64_t rows_skipped = 0;
   std::uint64_t events_dropped = 0;

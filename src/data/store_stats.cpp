@@ -1,9 +1,9 @@
 #include "data/store_stats.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "data/event_type.h"
@@ -81,10 +81,10 @@ SliceStats slice_stats(const SessionStore& store, int split) {
   }
   const auto clicks = stats.events[static_cast<std::size_t>(EventType::kClick)];
   const auto purchases = stats.events[static_cast<std::size_t>(EventType::kPurchase)];
-  stats.click_to_purchase_sessions =
-      sessions_with_click ? static_cast<double>(sessions_with_click_and_purchase) /
-                                static_cast<double>(sessions_with_click)
-                          : 0.0;
+  stats.click_to_purchase_sessions = sessions_with_click
+                                         ? static_cast<double>(sessions_with_click_and_purchase) /
+                                               static_cast<double>(sessions_with_click)
+                                         : 0.0;
   stats.purchases_per_click =
       clicks ? static_cast<double>(purchases) / static_cast<double>(clicks) : 0.0;
   stats.popularity_gini = gini(std::move(item_counts));
@@ -92,7 +92,8 @@ SliceStats slice_stats(const SessionStore& store, int split) {
   const StoreImpressions& imp = store.impressions;
   double reward = 0;
   for (std::size_t r = 0; r < imp.size(); ++r) {
-    if (split >= 0 && store.session_split[static_cast<std::size_t>(imp.session[r])] != split) continue;
+    if (split >= 0 && store.session_split[static_cast<std::size_t>(imp.session[r])] != split)
+      continue;
     ++stats.impressions;
     reward += imp.reward[r];
   }
@@ -146,8 +147,8 @@ std::string store_stats_json(const StoreStats& stats) {
 }
 
 std::string store_stats_text(const StoreStats& stats) {
-  std::string text = fmt::format("{:<28}{:>14}{:>14}{:>14}{:>14}\n", "", "all", "train", "valid",
-                                 "test");
+  std::string text =
+      fmt::format("{:<28}{:>14}{:>14}{:>14}{:>14}\n", "", "all", "train", "valid", "test");
   const auto row = [&](const char* name, auto get) {
     text += fmt::format("{:<28}{:>14}", name, get(stats.all));
     for (const SliceStats& s : stats.by_split) text += fmt::format("{:>14}", get(s));
@@ -159,16 +160,24 @@ std::string store_stats_text(const StoreStats& stats) {
   row("click events", [](const SliceStats& s) { return fmt::format("{}", s.events[0]); });
   row("cart events", [](const SliceStats& s) { return fmt::format("{}", s.events[1]); });
   row("purchase events", [](const SliceStats& s) { return fmt::format("{}", s.events[2]); });
-  row("session length min", [](const SliceStats& s) { return fmt::format("{}", s.session_length.min); });
-  row("session length median", [](const SliceStats& s) { return fmt::format("{:g}", s.session_length.median); });
-  row("session length p90", [](const SliceStats& s) { return fmt::format("{:g}", s.session_length.p90); });
-  row("session length max", [](const SliceStats& s) { return fmt::format("{}", s.session_length.max); });
-  row("click->purchase sessions", [](const SliceStats& s) { return fmt::format("{:.4f}", s.click_to_purchase_sessions); });
-  row("purchases per click", [](const SliceStats& s) { return fmt::format("{:.4f}", s.purchases_per_click); });
-  row("popularity Gini", [](const SliceStats& s) { return fmt::format("{:.4f}", s.popularity_gini); });
+  row("session length min",
+      [](const SliceStats& s) { return fmt::format("{}", s.session_length.min); });
+  row("session length median",
+      [](const SliceStats& s) { return fmt::format("{:g}", s.session_length.median); });
+  row("session length p90",
+      [](const SliceStats& s) { return fmt::format("{:g}", s.session_length.p90); });
+  row("session length max",
+      [](const SliceStats& s) { return fmt::format("{}", s.session_length.max); });
+  row("click->purchase sessions",
+      [](const SliceStats& s) { return fmt::format("{:.4f}", s.click_to_purchase_sessions); });
+  row("purchases per click",
+      [](const SliceStats& s) { return fmt::format("{:.4f}", s.purchases_per_click); });
+  row("popularity Gini",
+      [](const SliceStats& s) { return fmt::format("{:.4f}", s.popularity_gini); });
   if (stats.all.impressions > 0) {
     row("impressions", [](const SliceStats& s) { return fmt::format("{}", s.impressions); });
-    row("mean impression reward", [](const SliceStats& s) { return fmt::format("{:.5f}", s.impression_reward_mean); });
+    row("mean impression reward",
+        [](const SliceStats& s) { return fmt::format("{:.5f}", s.impression_reward_mean); });
   }
   text += fmt::format("catalogue: {} items\n", stats.catalogue_items);
   return text;

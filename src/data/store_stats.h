@@ -19,8 +19,8 @@ struct LengthSummary {
 
 struct SliceStats {
   std::uint64_t sessions = 0;
-  std::uint64_t items = 0;  // distinct items with at least one event
-  std::uint64_t users = 0;  // distinct known users
+  std::uint64_t items = 0;                // distinct items with at least one event
+  std::uint64_t users = 0;                // distinct known users
   std::array<std::uint64_t, 3> events{};  // by EventType
   LengthSummary session_length;
   // Sessions with a purchase among sessions with a click (session-level conversion).

@@ -28,10 +28,14 @@ namespace {
 
 double unit_to_ms(TimestampUnit unit, double value) {
   switch (unit) {
-    case TimestampUnit::kSeconds: return value * 1e3;
-    case TimestampUnit::kMilliseconds: return value;
-    case TimestampUnit::kMicroseconds: return value / 1e3;
-    case TimestampUnit::kAuto: break;
+    case TimestampUnit::kSeconds:
+      return value * 1e3;
+    case TimestampUnit::kMilliseconds:
+      return value;
+    case TimestampUnit::kMicroseconds:
+      return value / 1e3;
+    case TimestampUnit::kAuto:
+      break;
   }
   const double magnitude = std::fabs(value);
   if (magnitude < 1e11) return value * 1e3;
@@ -86,9 +90,9 @@ bool parse_iso8601_ms(std::string_view t, std::int64_t& ms) {
     return true;
   }
   unsigned hour = 0, minute = 0, second = 0;
-  if ((t[10] != 'T' && t[10] != ' ') || !digits(t, 11, 2, hour) || t.size() < 19 ||
-      t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' || !digits(t, 17, 2, second) ||
-      hour > 23 || minute > 59 || second > 60) {
+  if ((t[10] != 'T' && t[10] != ' ') || !digits(t, 11, 2, hour) || t.size() < 19 || t[13] != ':' ||
+      !digits(t, 14, 2, minute) || t[16] != ':' || !digits(t, 17, 2, second) || hour > 23 ||
+      minute > 59 || second > 60) {
     return false;
   }
   total += (hour * 3600LL + minute * 60LL + second) * 1000LL;

@@ -85,7 +85,8 @@ TEST_F(ConfigLoaderTest, UnknownKeyNamesFileLineAndNearestKey) {
 }
 
 TEST_F(ConfigLoaderTest, UnknownSectionIsAnError) {
-  const std::string message = error_of([&] { bind(load_config_tree(write("c.yaml", "tyo: {}\n"))); });
+  const std::string message =
+      error_of([&] { bind(load_config_tree(write("c.yaml", "tyo: {}\n"))); });
   EXPECT_NE(message.find("unknown config key 'tyo'; did you mean 'toy'"), std::string::npos)
       << message;
 }
@@ -99,14 +100,17 @@ TEST_F(ConfigLoaderTest, TypeErrorNamesKeyExpectedTypeAndValue) {
 }
 
 TEST_F(ConfigLoaderTest, RejectsNegativeForUnsignedAndOutOfRange) {
-  EXPECT_NE(error_of([&] { bind(load_config_tree(write("a.yaml", "toy: {seed: -1}\n"))); })
-                .find("expects a non-negative integer"),
+  EXPECT_NE(error_of([&] {
+              bind(load_config_tree(write("a.yaml", "toy: {seed: -1}\n")));
+            }).find("expects a non-negative integer"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { bind(load_config_tree(write("b.yaml", "toy: {inner: {rate: 2}}\n"))); })
-                .find("'toy.inner.rate' is 2 but must be in [0, 1]"),
+  EXPECT_NE(error_of([&] {
+              bind(load_config_tree(write("b.yaml", "toy: {inner: {rate: 2}}\n")));
+            }).find("'toy.inner.rate' is 2 but must be in [0, 1]"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { bind(load_config_tree(write("c.yaml", "toy: {mode: fsat}\n"))); })
-                .find("did you mean 'fast'"),
+  EXPECT_NE(error_of([&] {
+              bind(load_config_tree(write("c.yaml", "toy: {mode: fsat}\n")));
+            }).find("did you mean 'fast'"),
             std::string::npos);
 }
 
@@ -147,11 +151,13 @@ TEST_F(ConfigLoaderTest, SetOverridesFileValuesAndIsNamedInErrors) {
 
 TEST_F(ConfigLoaderTest, MalformedSetAndInvalidYamlAreErrors) {
   ConfigTree tree;
-  EXPECT_NE(error_of([&] { apply_config_override(tree, "no-equals-sign"); }).find("section.key=value"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { apply_config_override(tree, "no-equals-sign"); }).find("section.key=value"),
+      std::string::npos);
   apply_config_override(tree, "toy.steps=2");
-  EXPECT_NE(error_of([&] { apply_config_override(tree, "toy.steps.deeper=1"); }).find("not a section"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { apply_config_override(tree, "toy.steps.deeper=1"); }).find("not a section"),
+      std::string::npos);
   const auto bad = write("bad.yaml", "toy: [unclosed\n");
   EXPECT_NE(error_of([&] { load_config_tree(bad); }).find("invalid YAML"), std::string::npos);
   EXPECT_NE(error_of([&] { load_config_tree(dir_ / "missing.yaml"); }).find("not found"),

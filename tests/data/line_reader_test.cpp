@@ -62,7 +62,8 @@ TEST(LineReader, TruncatedGzipIsADataError) {
     read_all(dir / "cut.csv.gz.part");
     FAIL() << "expected DataError";
   } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("truncated or corrupt gzip"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("truncated or corrupt gzip"), std::string::npos)
+        << e.what();
   }
 }
 

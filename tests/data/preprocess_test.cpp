@@ -38,7 +38,8 @@ PreprocessOptions plain() {
 std::vector<std::string> session_items(const SessionStore& store, std::size_t s) {
   std::vector<std::string> items;
   for (auto e = store.session_offsets[s]; e < store.session_offsets[s + 1]; ++e) {
-    items.push_back(store.item_raw_id[static_cast<std::size_t>(store.event_item[static_cast<std::size_t>(e)])]);
+    items.push_back(
+        store.item_raw_id[static_cast<std::size_t>(store.event_item[static_cast<std::size_t>(e)])]);
   }
   return items;
 }
@@ -60,9 +61,9 @@ TEST(Preprocess, DropsOnlyExactDuplicates) {
   options.dedupe = true;
   SessionStore store = preprocess(make_log({{"s", "a", 0, 1},
                                             {"s", "b", 0, 1},
-                                            {"s", "a", 0, 1},   // duplicate of row 1
-                                            {"s", "a", 1, 1},   // other type: kept
-                                            {"s", "a", 0, 2}}), // other time: kept
+                                            {"s", "a", 0, 1},    // duplicate of row 1
+                                            {"s", "a", 1, 1},    // other type: kept
+                                            {"s", "a", 0, 2}}),  // other time: kept
                                   options);
   EXPECT_EQ(session_items(store, 0), (std::vector<std::string>{"a", "b", "a", "a"}));
   EXPECT_EQ(store.event_type, (std::vector<std::int8_t>{0, 0, 1, 0}));
@@ -121,7 +122,8 @@ TEST(Preprocess, KeepsImpressionSessionsWithoutEventsAndTheirItems) {
   const std::int32_t clicked = log.items.intern("i1");
   log.add_event(round1, clicked, 0, 50);
   RawImpressions& imp = log.impressions;
-  for (const auto& [key, item, reward] : {std::tuple{round1, clicked, 1.0f}, std::tuple{round0, shown_only, 0.0f}}) {
+  for (const auto& [key, item, reward] :
+       {std::tuple{round1, clicked, 1.0f}, std::tuple{round0, shown_only, 0.0f}}) {
     imp.session_key.push_back(key);
     imp.slate.push_back(key);
     imp.item.push_back(item);
@@ -169,9 +171,11 @@ TEST(Preprocess, TimeSplitPutsTheLatestSessionsInTest) {
   options.split.train = 0.5;
   options.split.valid = 0.25;
   options.split.test = 0.25;
-  const SessionStore store = preprocess(
-      make_log({{"late", "a", 0, 400}, {"early", "a", 0, 100}, {"mid2", "a", 0, 300}, {"mid1", "a", 0, 200}}),
-      options);
+  const SessionStore store = preprocess(make_log({{"late", "a", 0, 400},
+                                                  {"early", "a", 0, 100},
+                                                  {"mid2", "a", 0, 300},
+                                                  {"mid1", "a", 0, 200}}),
+                                        options);
   EXPECT_EQ(store.session_raw_id, (std::vector<std::string>{"late", "early", "mid2", "mid1"}));
   EXPECT_EQ(store.session_split, (std::vector<std::int8_t>{2, 0, 1, 0}));
 }

@@ -2,6 +2,7 @@
 #include "data/store_stats.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace shoprl {

@@ -1,8 +1,8 @@
 // End-to-end tests of the shoprl program: exit codes, one-line errors, files left behind.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
 #include "testing/test_paths.h"
@@ -41,7 +41,8 @@ TEST(Cli, UnknownConfigKeyIsOneLineWithSuggestionAndExitCode3) {
 }
 
 TEST(Cli, ConfigShowPrintsTheResolvedConfigWithOverrides) {
-  const auto result = run_command(shoprl() + " config show --set run.seed=7 --set import.split.method=time");
+  const auto result =
+      run_command(shoprl() + " config show --set run.seed=7 --set import.split.method=time");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("seed: 7"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("method: time"), std::string::npos);
@@ -90,8 +91,8 @@ TEST_F(CliImport, MalformedRowStopsWithFileLineAndKeepsTheOldStore) {
                       "timestamp,visitorid,event,itemid,transactionid\n"
                       "1433221332117,1,view,10,\n"
                       "1433221332118,1,view,11,\n");
-  ASSERT_EQ(run_command(shoprl() + " -q data import -f retailrocket -i '" + log.string() + "' -o '" +
-                        store.string() + "'")
+  ASSERT_EQ(run_command(shoprl() + " -q data import -f retailrocket -i '" + log.string() +
+                        "' -o '" + store.string() + "'")
                 .exit_code,
             0);
   const std::string good_store = read_file_text(store);
@@ -109,7 +110,8 @@ TEST_F(CliImport, MalformedRowStopsWithFileLineAndKeepsTheOldStore) {
   EXPECT_EQ(read_file_text(store), good_store);
   // Nothing else (no temporary file) is left in the folder.
   std::size_t files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir_.path())) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir_.path()))
+    ++files;
   EXPECT_EQ(files, 2u);
 
   const auto skipped = run_command(shoprl() + " data import -f retailrocket --skip-bad-rows -i '" +
@@ -120,13 +122,14 @@ TEST_F(CliImport, MalformedRowStopsWithFileLineAndKeepsTheOldStore) {
 
 TEST_F(CliImport, SameSeedGivesTheSameStoreByteForByte) {
   const auto log = dir_ / "events.csv";
-  ASSERT_EQ(run_command(shoprl() + " -q data sample -o '" + log.string() + "' --set sample.events=3000")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_command(shoprl() + " -q data sample -o '" + log.string() + "' --set sample.events=3000")
+          .exit_code,
+      0);
   const auto import_with_seed = [&](const std::string& name, int seed) {
-    const auto result = run_command(shoprl() + " -q data import -f retailrocket -i '" + log.string() +
-                                    "' -o '" + (dir_ / name).string() + "' --set run.seed=" +
-                                    std::to_string(seed));
+    const auto result =
+        run_command(shoprl() + " -q data import -f retailrocket -i '" + log.string() + "' -o '" +
+                    (dir_ / name).string() + "' --set run.seed=" + std::to_string(seed));
     EXPECT_EQ(result.exit_code, 0) << result.output;
     return read_file_text(dir_ / name);
   };
@@ -137,9 +140,9 @@ TEST_F(CliImport, SameSeedGivesTheSameStoreByteForByte) {
 }
 
 TEST_F(CliImport, MissingInputIsAnIoErrorWithExitCode5) {
-  const auto result = run_command(shoprl() + " -q data import -f retailrocket -i '" +
-                                  (dir_ / "absent.csv").string() + "' -o '" +
-                                  (dir_ / "s.h5").string() + "'");
+  const auto result =
+      run_command(shoprl() + " -q data import -f retailrocket -i '" +
+                  (dir_ / "absent.csv").string() + "' -o '" + (dir_ / "s.h5").string() + "'");
   EXPECT_EQ(result.exit_code, 5) << result.output;
   EXPECT_NE(result.output.find("absent.csv: file not found"), std::string::npos) << result.output;
   EXPECT_FALSE(std::filesystem::exists(dir_ / "s.h5"));
@@ -154,10 +157,10 @@ TEST_F(CliImport, CorruptStoreIsADataErrorForStats) {
 
 TEST(CliQuickstart, WritesResolvedConfigStoreAndStatsInTheRunDirectory) {
   testing::TempDir dir;
-  const auto result = run_command("cd '" + dir.path().string() + "' && " + shoprl() +
-                                  " -q quickstart --config '" +
-                                  (testing::source_dir() / "configs" / "quickstart.yaml").string() +
-                                  "' --set sample.events=8000");
+  const auto result =
+      run_command("cd '" + dir.path().string() + "' && " + shoprl() + " -q quickstart --config '" +
+                  (testing::source_dir() / "configs" / "quickstart.yaml").string() +
+                  "' --set sample.events=8000");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto run = dir / "runs" / "quickstart";
   const std::string config = read_file_text(run / "config.yaml");

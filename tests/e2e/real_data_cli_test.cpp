@@ -1,6 +1,7 @@
 // `shoprl data import` + `shoprl data stats` on the real datasets in ../shared/data, with the
 // example configs, against figures counted independently by tools/count_real_data.py (pandas).
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "testing/test_paths.h"
@@ -12,9 +13,9 @@ using testing::run_command;
 
 // The script's figures, or a skip reason (exit 77: pandas or the data is missing).
 nlohmann::json independent_counts() {
-  const auto result = run_command("/usr/bin/python3 '" +
-                                  (testing::source_dir() / "tools" / "count_real_data.py").string() +
-                                  "' '" + testing::shared_data_dir().string() + "' 2>/dev/null");
+  const auto result = run_command(
+      "/usr/bin/python3 '" + (testing::source_dir() / "tools" / "count_real_data.py").string() +
+      "' '" + testing::shared_data_dir().string() + "' 2>/dev/null");
   if (result.exit_code != 0) return nullptr;
   return nlohmann::json::parse(result.output);
 }
@@ -43,10 +44,10 @@ TEST(RealDataCli, DigineticaStoreCountsMatchPandas) {
   testing::TempDir dir;
   // configs/import-diginetica.yaml keeps every event (no dedupe, no filters), so the store
   // must hold exactly what the files hold.
-  const auto stats = import_and_stats(dir, "import-diginetica.yaml",
-                                      {"diginetica/train-item-views.sample-srgnn.csv",
-                                       "diginetica/train-purchases.csv",
-                                       "diginetica/product-categories.csv"});
+  const auto stats =
+      import_and_stats(dir, "import-diginetica.yaml",
+                       {"diginetica/train-item-views.sample-srgnn.csv",
+                        "diginetica/train-purchases.csv", "diginetica/product-categories.csv"});
   EXPECT_EQ(stats["sessions"], truth["sessions"]);
   EXPECT_EQ(stats["items"], truth["items"]);
   EXPECT_EQ(stats["users"], truth["users"]);

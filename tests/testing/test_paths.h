@@ -2,10 +2,10 @@
 // with a message when it is absent), the shoprl binary, and running it.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace shoprl::testing {
 
@@ -38,11 +38,11 @@ CommandResult run_command(const std::string& command_line);
 }  // namespace shoprl::testing
 
 // Skips the current test unless ../shared/data/<folder> exists.
-#define SHOPRL_REQUIRE_SHARED_DATA(folder)                                              \
-  do {                                                                                  \
-    if (!std::filesystem::exists(::shoprl::testing::shared_data_dir() / (folder))) {    \
-      GTEST_SKIP() << "real data not found at "                                         \
-                   << (::shoprl::testing::shared_data_dir() / (folder)).string()        \
-                   << " (../shared/data is absent on this machine)";                    \
-    }                                                                                   \
+#define SHOPRL_REQUIRE_SHARED_DATA(folder)                                           \
+  do {                                                                               \
+    if (!std::filesystem::exists(::shoprl::testing::shared_data_dir() / (folder))) { \
+      GTEST_SKIP() << "real data not found at "                                      \
+                   << (::shoprl::testing::shared_data_dir() / (folder)).string()     \
+                   << " (../shared/data is absent on this machine)";                 \
+    }                                                                                \
   } while (0)

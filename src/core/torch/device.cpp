@@ -19,8 +19,8 @@ std::string resolve_device(const std::string& requested) {
     return "cuda";
   }
   if (requested == "auto") return cuda ? "cuda" : "cpu";
-  throw ConfigError(fmt::format("run.device: unknown device '{}' (one of: auto, cpu, cuda)",
-                                requested));
+  throw ConfigError(
+      fmt::format("run.device: unknown device '{}' (one of: auto, cpu, cuda)", requested));
 }
 
 std::string torch_build_summary() {
