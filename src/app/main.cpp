@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "app/app_config.h"
 #include "app/commands.h"
 #include "core/error.h"
 #include "core/logging.h"
@@ -24,10 +25,13 @@ int main(int argc, char** argv) {
   add_quickstart_command(app, global);
   add_config_commands(app, global);
   add_bench_commands(app, global);
+  ConfigOptions info_config;
   CLI::App* info = app.add_subcommand("info", "Print the version, the LibTorch build and devices");
-  info->callback([] {
-    fmt::print("shoprl {}\n{}\nrun.device auto resolves to: {}\n", kVersion, torch_build_summary(),
-               resolve_device("auto"));
+  add_config_options(*info, info_config);
+  info->callback([&info_config] {
+    const LoadedConfig loaded = load_app_config(info_config.file, info_config.overrides);
+    fmt::print("shoprl {}\n{}\nrun.device '{}' resolves to: {}\n", kVersion, torch_build_summary(),
+               loaded.config.run.device, resolve_device(loaded.config.run.device));
   });
 
   init_logging("info");

@@ -14,7 +14,6 @@ struct RunConfig {
   std::uint64_t seed = 42;
   std::string device = "auto";
   std::string log_level = "info";
-  int threads = 0;
 
   void visit(ConfigVisitor& v) {
     v.field("name", name, "Run name; files go to <output_dir>/<name>/");
@@ -24,7 +23,6 @@ struct RunConfig {
             one_of({"auto", "cpu", "cuda"}));
     v.field("log_level", log_level, "Least severe log level shown and written",
             one_of({"trace", "debug", "info", "warn", "error"}));
-    v.field("threads", threads, "Worker threads; 0 uses every core", at_least(0));
   }
 };
 

@@ -67,7 +67,7 @@ struct ImportConfig {
     v.field(
         "format", format, "Log format (--format overrides)",
         one_of({"retailrocket", "yoochoose", "diginetica", "otto", "open-bandit", "sessions-csv"}));
-    v.field("inputs", inputs, "Input files, plain or .gz (--input overrides)");
+    v.field("inputs", inputs, "Input files, plain or .gz, relative to the working directory (--input overrides)");
     v.field("events", events,
             "Raw event name -> click|cart|purchase|drop, laid over the format's defaults");
     v.field("sessionize", sessionize,
