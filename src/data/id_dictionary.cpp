@@ -1,5 +1,6 @@
 #include "data/id_dictionary.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.h"
@@ -7,18 +8,21 @@
 
 namespace shoprl {
 
-IdDictionary::IdDictionary() : slots_(1024, 0), mask_(1023) {}
+IdDictionary::IdDictionary() : slots_(1024, Slot{0, 0, 0}), mask_(1023) {}
 
 namespace {
-constexpr std::uint64_t slot_word(std::uint64_t hash, std::int32_t index) {
-  return (hash & 0xFFFFFFFF00000000ULL) | static_cast<std::uint32_t>(index + 1);
+
+std::uint64_t key_prefix(std::string_view key) {
+  std::uint64_t prefix = 0;
+  std::memcpy(&prefix, key.data(), std::min<std::size_t>(key.size(), 8));
+  return prefix;
 }
-constexpr std::int32_t slot_index(std::uint64_t word) {
-  return static_cast<std::int32_t>(static_cast<std::uint32_t>(word)) - 1;
+
+std::uint32_t key_tag(std::uint64_t hash, std::size_t length) {
+  return static_cast<std::uint32_t>(hash >> 40) << 8 |
+         static_cast<std::uint32_t>(std::min<std::size_t>(length, 255));
 }
-constexpr bool same_tag(std::uint64_t word, std::uint64_t hash) {
-  return ((word ^ hash) & 0xFFFFFFFF00000000ULL) == 0;
-}
+
 }  // namespace
 
 std::uint64_t IdDictionary::hash(std::string_view key) {
@@ -32,20 +36,30 @@ std::uint64_t IdDictionary::hash(std::string_view key) {
 
 std::int32_t IdDictionary::find(std::string_view key) const {
   const std::uint64_t h = hash(key);
+  const std::uint64_t prefix = key_prefix(key);
+  const std::uint32_t tag = key_tag(h, key.size());
   for (std::size_t slot = h & mask_;; slot = (slot + 1) & mask_) {
-    const std::uint64_t word = slots_[slot];
-    if (word == 0) return -1;
-    if (same_tag(word, h) && this->key(slot_index(word)) == key) return slot_index(word);
+    const Slot& s = slots_[slot];
+    if (s.index_plus_one == 0) return -1;
+    if (s.tag == tag && s.prefix == prefix) {
+      const auto index = static_cast<std::int32_t>(s.index_plus_one - 1);
+      if (key.size() <= 8 || this->key(index) == key) return index;
+    }
   }
 }
 
 std::int32_t IdDictionary::intern(std::string_view key) {
   const std::uint64_t h = hash(key);
+  const std::uint64_t prefix = key_prefix(key);
+  const std::uint32_t tag = key_tag(h, key.size());
   std::size_t slot = h & mask_;
   for (;; slot = (slot + 1) & mask_) {
-    const std::uint64_t word = slots_[slot];
-    if (word == 0) break;
-    if (same_tag(word, h) && this->key(slot_index(word)) == key) return slot_index(word);
+    const Slot& s = slots_[slot];
+    if (s.index_plus_one == 0) break;
+    if (s.tag == tag && s.prefix == prefix) {
+      const auto index = static_cast<std::int32_t>(s.index_plus_one - 1);
+      if (key.size() <= 8 || this->key(index) == key) return index;
+    }
   }
   if (offsets_.size() >= 0x7FFFFFFEu) throw DataError("more than 2^31 distinct ids");
   const auto index = static_cast<std::int32_t>(offsets_.size());
@@ -53,7 +67,7 @@ std::int32_t IdDictionary::intern(std::string_view key) {
   lengths_.push_back(static_cast<std::uint32_t>(key.size()));
   bytes_.append(key.data(), key.size());
   if (key.size() > max_length_) max_length_ = key.size();
-  slots_[slot] = slot_word(h, index);
+  slots_[slot] = Slot{prefix, tag, static_cast<std::uint32_t>(index + 1)};
   if (offsets_.size() * 2 > slots_.size()) rehash(slots_.size() * 2);  // load factor <= 1/2
   return index;
 }
@@ -67,15 +81,16 @@ void IdDictionary::reserve(std::size_t count) {
 }
 
 void IdDictionary::rehash(std::size_t capacity) {
-  std::vector<std::uint64_t> slots;
+  std::vector<Slot> slots;
   reserve_huge(slots, capacity);
-  slots.assign(capacity, 0);
+  slots.assign(capacity, Slot{0, 0, 0});
   const std::size_t mask = capacity - 1;
   for (std::size_t i = 0; i < offsets_.size(); ++i) {
-    const std::uint64_t h = hash(key(static_cast<std::int32_t>(i)));
+    const std::string_view k = key(static_cast<std::int32_t>(i));
+    const std::uint64_t h = hash(k);
     std::size_t slot = h & mask;
-    while (slots[slot] != 0) slot = (slot + 1) & mask;
-    slots[slot] = slot_word(h, static_cast<std::int32_t>(i));
+    while (slots[slot].index_plus_one != 0) slot = (slot + 1) & mask;
+    slots[slot] = Slot{key_prefix(k), key_tag(h, k.size()), static_cast<std::uint32_t>(i + 1)};
   }
   slots_.swap(slots);
   mask_ = mask;

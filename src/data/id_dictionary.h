@@ -35,9 +35,15 @@ class IdDictionary {
   std::string bytes_;
   std::vector<std::uint64_t> offsets_;
   std::vector<std::uint32_t> lengths_;
-  // One 64-bit word per slot: upper 32 hash bits (the tag, to skip most key compares) and the
-  // index + 1 (0 = empty); one cache line serves a probe sequence.
-  std::vector<std::uint64_t> slots_;
+  // 16 bytes per slot, so that most lookups touch one cache line and nothing else: the key's
+  // first 8 bytes, a tag (upper 24 hash bits and the key length, capped at 255) and index + 1
+  // (0 = empty). Keys of at most 8 bytes (most numeric ids) are decided inside the slot.
+  struct Slot {
+    std::uint64_t prefix;
+    std::uint32_t tag;
+    std::uint32_t index_plus_one;
+  };
+  std::vector<Slot> slots_;
   std::size_t mask_;
   std::size_t max_length_ = 0;
 };
