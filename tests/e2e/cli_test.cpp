@@ -48,6 +48,15 @@ TEST(Cli, ConfigShowPrintsTheResolvedConfigWithOverrides) {
   EXPECT_NE(result.output.find("method: time"), std::string::npos);
 }
 
+TEST(Cli, EveryExampleConfigLoads) {
+  for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() / "configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const auto result =
+        run_command(shoprl() + " config show --config '" + entry.path().string() + "'");
+    EXPECT_EQ(result.exit_code, 0) << entry.path() << ": " << result.output;
+  }
+}
+
 TEST(Cli, ConfigReferenceInDocsIsUpToDate) {
   const auto result = run_command(shoprl() + " config reference");
   ASSERT_EQ(result.exit_code, 0);
