@@ -1,4 +1,4 @@
-// Open Bandit Dataset (Saito et al., arXiv:2008.07146; github.com/st-tech/zr-obp): a log csv
+// Open Bandit Dataset (Saito, Aihara, Matsutani & Narita, arXiv:2008.07146): a log csv
 // such as men.csv (,timestamp,item_id,position,click,propensity_score,user_feature_0..3,
 // user-item_affinity_0..N, the first column being pandas' unnamed row index) and optionally
 // item_context.csv (,item_id,item_feature_0..3). Files are told apart by their header.
@@ -29,9 +29,9 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// OBP's loader (obp/dataset/real.py, pre_process) one-hot encodes user_feature_*, label-encodes
-// the item features other than item_feature_0, and uses the rest as numbers. Those are hashes that
-// could, by chance, look like numbers, so they are categorical by name; any other column is numeric
+// In the dataset's documented use, user_feature_* and the item features other than
+// item_feature_0 are categorical (hashed) and the rest are numbers. Hashes could, by chance,
+// look like numbers, so those columns are categorical by name; any other column is numeric
 // when its value in the first well-formed data row is a number, else categorical.
 bool categorical_by_name(std::string_view name) {
   return starts_with(name, "user_feature_") ||
@@ -231,7 +231,7 @@ class OpenBanditReader {
   }
 
   // Items listed here but never shown in the log are interned too: the item context is the
-  // policy's action set (OBP's n_actions), and an evaluated policy may choose any of them.
+  // policy's action set (the dataset's n_actions), and an evaluated policy may choose any of them.
   // Items shown in the log but absent here keep NaN numbers and category code -1 (unknown).
   void read_item_context(const std::filesystem::path& path) {
     LineReader reader(path);
