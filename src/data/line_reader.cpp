@@ -1,12 +1,11 @@
 #include "data/line_reader.h"
 
-#include <zlib.h>
-
 #include <cerrno>
 #include <cstring>
 
 #include "core/error.h"
 #include "core/progress.h"
+#include "data/prefetched_file.h"
 
 namespace shoprl {
 namespace {
@@ -18,17 +17,13 @@ LineReader::LineReader(const std::filesystem::path& path) : path_(path.string())
   if (!std::filesystem::exists(path, ec)) throw IoError(path_ + ": file not found");
   if (std::filesystem::is_directory(path, ec))
     throw IoError(path_ + ": is a directory, not a file");
-  gz_ = gzopen(path_.c_str(), "rb");
-  if (gz_ == nullptr) throw IoError(path_ + ": cannot open: " + errno_message(errno));
-  gzbuffer(static_cast<gzFile>(gz_), 1 << 20);
+  file_ = std::make_unique<PrefetchedFile>(path_);
   buffer_.resize(kBlockBytes);
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
   progress_ = std::make_unique<Progress>("reading " + path.filename().string(), ec ? 0 : size, "B");
 }
 
-LineReader::~LineReader() {
-  if (gz_ != nullptr) gzclose(static_cast<gzFile>(gz_));
-}
+LineReader::~LineReader() = default;
 
 bool LineReader::refill() {
   if (eof_) return false;
@@ -38,27 +33,15 @@ bool LineReader::refill() {
   begin_ = 0;
   end_ = pending;
   if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
-  const int got = gzread(static_cast<gzFile>(gz_), buffer_.data() + end_,
-                         static_cast<unsigned>(buffer_.size() - end_));
-  if (got < 0) {
-    int code = 0;
-    const char* message = gzerror(static_cast<gzFile>(gz_), &code);
-    throw DataError(path_ + ": cannot decompress: " + (message ? message : "unknown zlib error"));
-  }
+  const std::size_t got = file_->read(buffer_.data() + end_, buffer_.size() - end_);
   if (got == 0) {
-    int code = 0;
-    const char* message = gzerror(static_cast<gzFile>(gz_), &code);
-    if (code != Z_OK) {  // zlib reports a cut-off stream as Z_BUF_ERROR at the end
-      throw DataError(path_ + ": truncated or corrupt gzip file (" +
-                      (message ? message : "zlib error") + ")");
-    }
     eof_ = true;
     progress_->finish();
     return false;
   }
-  end_ += static_cast<std::size_t>(got);
+  end_ += got;
   // Progress in bytes of the file on disk (compressed bytes for .gz), once per block.
-  progress_->update(static_cast<std::uint64_t>(gzoffset(static_cast<gzFile>(gz_))));
+  progress_->update(file_->file_offset());
   return true;
 }
 

@@ -1,5 +1,6 @@
 // Streams a text file line by line in large blocks, plain or gzip-compressed (detected from
-// the content, not the name). Memory stays constant whatever the file size.
+// the content, not the name). Memory stays constant whatever the file size; decompression
+// runs a few blocks ahead on a second thread (prefetched_file.h).
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 namespace shoprl {
 
 class Progress;
+class PrefetchedFile;
 
 // Shows a progress line (bytes of the file read, rate, ETA) on a terminal.
 class LineReader {
@@ -35,7 +37,7 @@ class LineReader {
  private:
   bool refill();
   std::string path_;
-  void* gz_ = nullptr;  // gzFile; zlib reads plain files transparently
+  std::unique_ptr<PrefetchedFile> file_;  // reads ahead on a background thread
   std::unique_ptr<Progress> progress_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;
