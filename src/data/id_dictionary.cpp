@@ -34,40 +34,35 @@ std::uint64_t IdDictionary::hash(std::string_view key) {
   return h ^ (h >> 31);
 }
 
-std::int32_t IdDictionary::find(std::string_view key) const {
+IdDictionary::Probe IdDictionary::probe(std::string_view key) const {
   const std::uint64_t h = hash(key);
-  const std::uint64_t prefix = key_prefix(key);
-  const std::uint32_t tag = key_tag(h, key.size());
-  for (std::size_t slot = h & mask_;; slot = (slot + 1) & mask_) {
-    const Slot& s = slots_[slot];
-    if (s.index_plus_one == 0) return -1;
-    if (s.tag == tag && s.prefix == prefix) {
+  Probe probe{h & mask_, key_prefix(key), key_tag(h, key.size()), -1};
+  for (;; probe.slot = (probe.slot + 1) & mask_) {
+    const Slot& s = slots_[probe.slot];
+    if (s.index_plus_one == 0) return probe;  // an empty slot: where the key would go
+    if (s.tag == probe.tag && s.prefix == probe.prefix) {
       const auto index = static_cast<std::int32_t>(s.index_plus_one - 1);
-      if (key.size() <= 8 || this->key(index) == key) return index;
+      // Keys of at most 8 bytes are wholly in the prefix, and the tag holds their length.
+      if (key.size() <= 8 || this->key(index) == key) {
+        probe.index = index;
+        return probe;
+      }
     }
   }
 }
 
+std::int32_t IdDictionary::find(std::string_view key) const { return probe(key).index; }
+
 std::int32_t IdDictionary::intern(std::string_view key) {
-  const std::uint64_t h = hash(key);
-  const std::uint64_t prefix = key_prefix(key);
-  const std::uint32_t tag = key_tag(h, key.size());
-  std::size_t slot = h & mask_;
-  for (;; slot = (slot + 1) & mask_) {
-    const Slot& s = slots_[slot];
-    if (s.index_plus_one == 0) break;
-    if (s.tag == tag && s.prefix == prefix) {
-      const auto index = static_cast<std::int32_t>(s.index_plus_one - 1);
-      if (key.size() <= 8 || this->key(index) == key) return index;
-    }
-  }
+  const Probe found = probe(key);
+  if (found.index >= 0) return found.index;
   if (offsets_.size() >= 0x7FFFFFFEu) throw DataError("more than 2^31 distinct ids");
   const auto index = static_cast<std::int32_t>(offsets_.size());
   offsets_.push_back(bytes_.size());
   lengths_.push_back(static_cast<std::uint32_t>(key.size()));
   bytes_.append(key.data(), key.size());
   if (key.size() > max_length_) max_length_ = key.size();
-  slots_[slot] = Slot{prefix, tag, static_cast<std::uint32_t>(index + 1)};
+  slots_[found.slot] = Slot{found.prefix, found.tag, static_cast<std::uint32_t>(index + 1)};
   if (offsets_.size() * 2 > slots_.size()) rehash(slots_.size() * 2);  // load factor <= 1/2
   return index;
 }

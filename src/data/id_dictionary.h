@@ -30,6 +30,14 @@ class IdDictionary {
   std::vector<std::string> keys() const;
 
  private:
+  // Where a lookup of `key` ended: its slot and index, or the empty slot it would take.
+  struct Probe {
+    std::size_t slot;
+    std::uint64_t prefix;
+    std::uint32_t tag;
+    std::int32_t index;  // -1 when absent
+  };
+  Probe probe(std::string_view key) const;
   static std::uint64_t hash(std::string_view key);
   void rehash(std::size_t capacity);
   std::string bytes_;

@@ -67,7 +67,7 @@ SessionStore import_session_logs(const ImportConfig& config, std::uint64_t seed,
   options.min_item_support = config.min_item_support;
   options.split = config.split;
   options.seed = seed;
-  if (by_users && !log.session_keys_are_users && config.sessionize == "user_gap") {
+  if (config.sessionize == "user_gap" && !log.session_keys_are_users) {
     // Formats with session ids can still be cut at gaps inside a session.
     spdlog::info("sessionize: user_gap on a format with session ids cuts inside those sessions");
   }

@@ -10,18 +10,6 @@
 
 namespace shoprl {
 
-const char* split_name(Split split) {
-  switch (split) {
-    case Split::kTrain:
-      return "train";
-    case Split::kValid:
-      return "valid";
-    case Split::kTest:
-      return "test";
-  }
-  return "unknown";
-}
-
 namespace {
 
 // A session before it is written: a range of `order` (event indices in session order) and the

@@ -13,7 +13,17 @@ namespace shoprl {
 
 enum class Split : std::int8_t { kTrain = 0, kValid = 1, kTest = 2 };
 inline constexpr int kNumSplits = 3;
-const char* split_name(Split split);  // "train", "valid", "test"
+inline const char* split_name(Split split) {
+  switch (split) {
+    case Split::kTrain:
+      return "train";
+    case Split::kValid:
+      return "valid";
+    case Split::kTest:
+      return "test";
+  }
+  return "unknown";
+}
 
 struct StoreImpressions {
   std::vector<std::int64_t> session;   // session index, non-decreasing

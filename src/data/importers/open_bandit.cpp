@@ -107,6 +107,16 @@ class FeatureColumns {
   std::vector<float> numbers_;
 };
 
+// A header row kept beyond the line it was read from: the fields are views into the reader's
+// buffer, which the next line reuses, so the names are owned and `views` point into them.
+struct Header {
+  std::vector<std::string> owned;
+  std::vector<std::string_view> views;
+
+  explicit Header(const std::vector<std::string_view>& fields)
+      : owned(fields.begin(), fields.end()), views(owned.begin(), owned.end()) {}
+};
+
 // The unnamed first column that pandas writes for the row index.
 std::size_t index_column(const std::vector<std::string_view>& header, const LineReader& reader) {
   if (header.empty() || !header[0].empty()) {
@@ -129,9 +139,8 @@ class OpenBanditReader {
     std::string_view line;
     read_first_line(reader, line);
     split_fields(line, kDelimiter, fields_);
-    // Owned copies: the fields are views into the reader's buffer, which the next line reuses.
-    const std::vector<std::string> header_names(fields_.begin(), fields_.end());
-    const std::vector<std::string_view> names(header_names.begin(), header_names.end());
+    const Header header(fields_);
+    const std::vector<std::string_view>& names = header.views;
     const ColumnIndex columns(names, reader.where());
     const std::size_t round_column = index_column(names, reader);
     const auto time_column = static_cast<std::size_t>(columns.require("timestamp"));
@@ -238,8 +247,8 @@ class OpenBanditReader {
     std::string_view line;
     read_first_line(reader, line);
     split_fields(line, kDelimiter, fields_);
-    const std::vector<std::string> header_names(fields_.begin(), fields_.end());
-    const std::vector<std::string_view> names(header_names.begin(), header_names.end());
+    const Header header(fields_);
+    const std::vector<std::string_view>& names = header.views;
     const ColumnIndex columns(names, reader.where());
     const auto item_column = static_cast<std::size_t>(columns.require("item_id"));
     std::vector<std::size_t> feature_candidates;
