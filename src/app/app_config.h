@@ -10,6 +10,9 @@
 #include "core/run_config.h"
 #include "data/import_config.h"
 #include "data/sample_log.h"
+#include "env/log_synthesis.h"
+#include "env/policies/slate_policy.h"
+#include "env/world_config.h"
 
 namespace shoprl {
 
@@ -17,12 +20,20 @@ struct AppConfig {
   RunConfig run;
   ImportConfig import;
   SampleLogConfig sample;
+  WorldConfig world;
+  EnvConfig env;
+  PolicyConfig logging_policy;
+  SynthConfig synth;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
     v.section("import", import, "Log import and preprocessing (shoprl data import)");
-    v.section("sample", sample,
-              "The generated RetailRocket-shaped sample log (quickstart, benchmarks)");
+    v.section("sample", sample, "The generated RetailRocket-shaped sample log (import benchmark)");
+    v.section("world", world, "The synthetic ground-truth shopping world (docs/simulation.md)");
+    v.section("env", env, "The batched environment: slates, observations, rewards, threads");
+    v.section("logging_policy", logging_policy,
+              "The policy that acts while logs are generated (shoprl data synth)");
+    v.section("synth", synth, "Log generation in the synthetic world (shoprl data synth)");
   }
 };
 

@@ -1,5 +1,6 @@
 // `shoprl bench import`: import throughput on a generated RetailRocket-shaped log, against a
-// pandas implementation of the same read and filters measured in the same run.
+// pandas implementation of the same read and filters measured in the same run. `shoprl bench
+// env` lives in bench_env_command.cpp and is registered here.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -139,8 +140,8 @@ void add_bench_commands(CLI::App& app, const GlobalOptions& global) {
   import->add_option("--work-dir", options->work_dir, "Where the generated log is kept");
   import->add_option("--python", options->python, "Python with pandas for the baseline");
   import->add_flag("!--no-baseline", options->baseline, "Skip the pandas baseline");
-  import->callback([options, &global] { run_import_bench(*options, global);
-});
-}  // namespace shoprl
+  import->callback([options, &global] { run_import_bench(*options, global); });
+  add_env_bench_command(*bench, global);
+}
 
 }  // namespace shoprl

@@ -11,9 +11,21 @@ struct GlobalOptions {
 };
 
 void add_data_commands(CLI::App& app, const GlobalOptions& global);
+// `data synth`, under the `data` command (synth_command.cpp).
+void add_synth_command(CLI::App& data, const GlobalOptions& global);
 void add_config_commands(CLI::App& app, const GlobalOptions& global);
 void add_quickstart_command(CLI::App& app, const GlobalOptions& global);
 void add_bench_commands(CLI::App& app, const GlobalOptions& global);
+// `bench env`, under the `bench` command (bench_env_command.cpp).
+void add_env_bench_command(CLI::App& bench, const GlobalOptions& global);
+
+struct SynthesizedLogs;
+struct StoreTruth;
+struct LoadedConfig;
+// Generates the logs the config describes, logging what was made (synth_command.cpp).
+SynthesizedLogs run_synthesis(const LoadedConfig& loaded);
+// The true policy values of a truth as a text table.
+std::string policy_values_table(const StoreTruth& truth);
 
 // The --config/--set pair most commands take.
 struct ConfigOptions {

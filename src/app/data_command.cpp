@@ -77,6 +77,8 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
   import->callback([import_options, &global] { run_import(*import_options, global);
 });
 
+add_synth_command(*data, global);
+
 auto store_path = std::make_shared<std::string>();
 auto as_json = std::make_shared<bool>(false);
 CLI::App* stats = data->add_subcommand("stats", "Statistics of a session store, per split");

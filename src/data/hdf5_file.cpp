@@ -347,17 +347,24 @@ bool Hdf5File::exists(const std::string& path) const {
 
 // --- Datasets -----------------------------------------------------------------------------
 
-void Hdf5File::create_parent_groups(const std::string& path) {
-  for (std::size_t slash = path.find('/', 1); slash != std::string::npos;
-       slash = path.find('/', slash + 1)) {
+void Hdf5File::create_group(const std::string& path) {
+  if (path == "/") return;  // made with the file
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     const std::string group = path.substr(0, slash);
-    if (H5Lexists(file_.get(), group.c_str(), H5P_DEFAULT) > 0) continue;
-    Hdf5Handle creation(Kind::kPropertyList, H5Pcreate(H5P_GROUP_CREATE));
-    H5Pset_obj_track_times(creation.get(), false);  // deterministic bytes, as for datasets
-    Hdf5Handle created(Kind::kGroup, H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT,
-                                                creation.get(), H5P_DEFAULT));
-    if (!created.valid()) fail("group " + group, "cannot create");
+    if (H5Lexists(file_.get(), group.c_str(), H5P_DEFAULT) <= 0) {
+      Hdf5Handle creation(Kind::kPropertyList, H5Pcreate(H5P_GROUP_CREATE));
+      H5Pset_obj_track_times(creation.get(), false);  // deterministic bytes, as for datasets
+      Hdf5Handle created(Kind::kGroup, H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT,
+                                                  creation.get(), H5P_DEFAULT));
+      if (!created.valid()) fail("group " + group, "cannot create");
+    }
+    if (slash == std::string::npos) return;
   }
+}
+
+void Hdf5File::create_parent_groups(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash != 0 && slash != std::string::npos) create_group(path.substr(0, slash));
 }
 
 void Hdf5File::write_dataset(const std::string& path, const void* data, int rank, std::size_t rows,
@@ -491,6 +498,13 @@ std::vector<std::string> Hdf5File::read_strings(const std::string& path) const {
   std::size_t columns = 0;
   Hdf5Handle dataset = open_dataset(path, 1, rows, columns);
   return read_string_values("dataset " + path, dataset.get(), false);
+}
+
+std::size_t Hdf5File::array_rows(const std::string& path) const {
+  std::size_t rows = 0;
+  std::size_t columns = 0;
+  open_dataset(path, 1, rows, columns);
+  return rows;
 }
 
 std::vector<std::string> Hdf5File::read_string_values(const std::string& what, Hdf5Id source,

@@ -80,6 +80,9 @@ class Hdf5File {
   // Whether a link exists at `path` (false, not an error, when a parent group is missing).
   bool exists(const std::string& path) const;
 
+  // Creates the group at `path` and any missing parents; an existing group is kept.
+  void create_group(const std::string& path);
+
   // Datasets are chunked (up to 1<<16 rows a chunk) with shuffle and deflate level 4; parent
   // groups are created as needed. Empty datasets are stored contiguous (chunks need >= 1 row).
   template <typename T>
@@ -98,6 +101,8 @@ class Hdf5File {
   Hdf5Matrix<T> read_matrix(const std::string& path) const;
   // Fixed-length (trailing NULs removed) or variable-length strings, rank 1.
   std::vector<std::string> read_strings(const std::string& path) const;
+  // The length of the rank-1 dataset at `path`, of any type, without reading it.
+  std::size_t array_rows(const std::string& path) const;
 
   // Attributes of the group or dataset at `object`. Strings are variable-length UTF-8, which
   // h5py returns as str; a string list is a 1-D array of them.

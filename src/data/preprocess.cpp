@@ -160,23 +160,25 @@ FeatureTable gather_rows(FeatureTable&& table, const std::vector<std::size_t>& r
   return out;
 }
 
+}  // namespace
+
 void assign_splits(SessionStore& store, const std::vector<std::int64_t>& start_ms,
-                   const PreprocessOptions& options) {
+                   const SplitConfig& config, std::uint64_t seed) {
   const std::size_t n = store.num_sessions();
   std::vector<std::size_t> rank(n);
   std::iota(rank.begin(), rank.end(), std::size_t{0});
-  if (options.split.method == "time") {
+  if (config.method == "time") {
     std::stable_sort(rank.begin(), rank.end(),
                      [&](std::size_t a, std::size_t b) { return start_ms[a] < start_ms[b]; });
   } else {
-    Rng rng = make_rng(options.seed, /*stream: split*/ 0x5EB17ULL);
+    Rng rng = make_rng(seed, /*stream: split*/ 0x5EB17ULL);
     for (std::size_t i = n; i > 1; --i) std::swap(rank[i - 1], rank[uniform_index(rng, i)]);
   }
   const auto n_train =
-      static_cast<std::size_t>(std::llround(options.split.train * static_cast<double>(n)));
+      static_cast<std::size_t>(std::llround(config.train * static_cast<double>(n)));
   const auto n_valid = std::min(
       n - n_train,
-      static_cast<std::size_t>(std::llround(options.split.valid * static_cast<double>(n))));
+      static_cast<std::size_t>(std::llround(config.valid * static_cast<double>(n))));
   store.session_split.assign(n, static_cast<std::int8_t>(Split::kTest));
   for (std::size_t i = 0; i < n; ++i) {
     Split split = Split::kTest;
@@ -188,8 +190,6 @@ void assign_splits(SessionStore& store, const std::vector<std::int64_t>& start_m
     store.session_split[rank[i]] = static_cast<std::int8_t>(split);
   }
 }
-
-}  // namespace
 
 SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   // 1-3: order, de-duplicate, cut.
@@ -326,7 +326,7 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   if (!imp.context.empty()) out.context = gather_rows(std::move(log.impressions.context), rows);
 
   // 7: splits.
-  assign_splits(store, session_start_ms, options);
+  assign_splits(store, session_start_ms, options.split, options.seed);
   return store;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "data/import_config.h"
 #include "data/raw_log.h"
@@ -33,5 +34,10 @@ struct PreprocessOptions {
 //     dropped, the rest re-indexed densely, keeping their order of first appearance in the input;
 //  7. splits: random (seeded) or by session start time.
 SessionStore preprocess(RawLog&& log, const PreprocessOptions& options);
+
+// Step 7 alone, for stores built another way (generated logs): sets store.session_split from
+// the session start times (method time) or a shuffle seeded by `seed` (method random).
+void assign_splits(SessionStore& store, const std::vector<std::int64_t>& start_ms,
+                   const SplitConfig& config, std::uint64_t seed);
 
 }  // namespace shoprl

@@ -34,6 +34,12 @@ struct StoreImpressions {
   std::vector<double> propensity;
   std::vector<std::int64_t> time_ms;
   FeatureTable context;
+  // Optional columns, written by the simulator (empty vector = not recorded). Slate and
+  // prefix propensities are NaN where the logging policy cannot say.
+  std::vector<std::int8_t> click;         // 0/1: the user clicked this shown item
+  std::vector<std::int8_t> purchase;      // 0/1: the user bought it after clicking it
+  std::vector<double> slate_propensity;   // P(this whole slate), equal on each of its rows
+  std::vector<double> prefix_propensity;  // P(slots 0..position hold these items, in order)
 
   std::size_t size() const { return item.size(); }
 };

@@ -1,5 +1,8 @@
 // Reading a session store, and the consistency rules (store_schema::validate_session_store)
 // that reading ends with and writing starts with.
+#include <fmt/format.h>
+
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -56,6 +59,24 @@ class StoreRules {
                           "); it must be non-decreasing");
       }
     }
+  }
+
+  // Every value satisfies `ok`; the message names the first that does not, and what it should be.
+  template <typename Ok>
+  void check_values(const std::string& dataset, const std::vector<double>& values, Ok ok,
+                    const char* expected) const {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!ok(values[i])) {
+        fail(dataset, fmt::format("row {}: value {} is not {}", i, values[i], expected));
+      }
+    }
+  }
+
+  // An optional column: absent (empty) or one value per row.
+  template <typename T>
+  void check_optional_rows(const std::string& dataset, const std::vector<T>& values,
+                           std::size_t rows, const std::string& expected_because) const {
+    if (!values.empty()) check_rows(dataset, values.size(), rows, expected_because);
   }
 
   void check_features(const FeatureTable& table, const std::string& group, std::size_t rows) const {
@@ -154,6 +175,37 @@ void check_events(const StoreRules& rules, const SessionStore& store) {
   rules.check_range(kEventType, store.event_type, 0, kNumEventTypes);
 }
 
+bool is_propensity(double value) { return std::isnan(value) || (value > 0 && value <= 1); }
+bool is_probability(double value) { return value >= 0 && value <= 1; }  // false for NaN
+bool is_finite(double value) { return std::isfinite(value); }
+
+// The optional columns a simulator writes (docs/data-format.md, "Simulated impressions").
+void check_simulated_impressions(const StoreRules& rules, const StoreImpressions& impressions,
+                                 const std::string& because) {
+  const std::size_t rows = impressions.size();
+  rules.check_optional_rows(kImpressionClick, impressions.click, rows, because);
+  rules.check_optional_rows(kImpressionPurchase, impressions.purchase, rows, because);
+  rules.check_optional_rows(kImpressionSlatePropensity, impressions.slate_propensity, rows,
+                            because);
+  rules.check_optional_rows(kImpressionPrefixPropensity, impressions.prefix_propensity, rows,
+                            because);
+  rules.check_range(kImpressionClick, impressions.click, 0, 2);
+  rules.check_range(kImpressionPurchase, impressions.purchase, 0, 2);
+  if (!impressions.click.empty()) {
+    for (std::size_t r = 0; r < impressions.purchase.size(); ++r) {
+      if (impressions.purchase[r] == 1 && impressions.click[r] == 0) {
+        rules.fail(kImpressionPurchase, "row " + std::to_string(r) +
+                                            ": a purchase without a click (" + kImpressionClick +
+                                            " is 0)");
+      }
+    }
+  }
+  rules.check_values(kImpressionSlatePropensity, impressions.slate_propensity, is_propensity,
+                     "NaN or in (0, 1]");
+  rules.check_values(kImpressionPrefixPropensity, impressions.prefix_propensity, is_propensity,
+                     "NaN or in (0, 1]");
+}
+
 void check_impressions(const StoreRules& rules, const SessionStore& store) {
   const StoreImpressions& impressions = store.impressions;
   const std::size_t rows = impressions.size();
@@ -172,6 +224,49 @@ void check_impressions(const StoreRules& rules, const SessionStore& store) {
   rules.check_range(kImpressionPosition, impressions.position, 0,
                     std::numeric_limits<std::int16_t>::max());
   rules.check_features(impressions.context, kImpressionContext, rows);
+  check_simulated_impressions(rules, impressions, because);
+}
+
+void check_factors(const StoreRules& rules, const char* dataset, const std::vector<float>& factors,
+                   std::size_t rows, std::int64_t factor_dim, const std::string& rows_because) {
+  if (factors.empty()) return;
+  const auto columns = static_cast<std::size_t>(factor_dim);
+  if (factors.size() != rows * columns) {
+    rules.fail(dataset,
+               fmt::format("has {} values, expected {} ({} rows, {}, × factor_dim {})",
+                           factors.size(), rows * columns, rows, rows_because, factor_dim));
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      const float value = factors[r * columns + c];
+      if (!std::isfinite(value)) {
+        rules.fail(dataset, fmt::format("row {}, column {}: value {} is not finite", r, c, value));
+      }
+    }
+  }
+}
+
+void check_policy_values(const StoreRules& rules, const std::vector<PolicyValue>& policies) {
+  std::set<std::string> seen;
+  for (std::size_t p = 0; p < policies.size(); ++p) {
+    const PolicyValue& policy = policies[p];
+    const std::string row = "row " + std::to_string(p) + " (\"" + policy.name + "\"): ";
+    if (policy.name.empty()) rules.fail(kTruthPolicyName, "row " + std::to_string(p) + " is empty");
+    if (!seen.insert(policy.name).second) {
+      rules.fail(kTruthPolicyName, "\"" + policy.name + "\" appears twice");
+    }
+    if (!std::isfinite(policy.value)) {
+      rules.fail(kTruthPolicyValue, row + fmt::format("value {} is not finite", policy.value));
+    }
+    if (!(std::isfinite(policy.std_error) && policy.std_error >= 0)) {
+      rules.fail(kTruthPolicyStdError,
+                 row + fmt::format("value {} is not finite and >= 0", policy.std_error));
+    }
+    if (policy.episodes < 0) {
+      rules.fail(kTruthPolicyEpisodes,
+                 row + "value " + std::to_string(policy.episodes) + " is negative");
+    }
+  }
 }
 
 }  // namespace
@@ -182,6 +277,44 @@ void validate_session_store(const SessionStore& store, const std::string& file) 
   check_sessions(rules, store);
   check_events(rules, store);
   check_impressions(rules, store);
+}
+
+TruthRows truth_rows(const SessionStore& store) {
+  return {store.impressions.size(), store.num_items(), store.user_raw_id.size()};
+}
+
+void validate_store_truth(const StoreTruth& truth, const TruthRows& rows, const std::string& file) {
+  const StoreRules rules(file);
+  const std::string because = "one per impression in " + std::string(kImpressionItem);
+  rules.check_optional_rows(kTruthClickProbability, truth.click_probability, rows.impressions,
+                            because);
+  rules.check_optional_rows(kTruthPurchaseProbability, truth.purchase_probability, rows.impressions,
+                            because);
+  rules.check_optional_rows(kTruthExpectedReward, truth.expected_reward, rows.impressions, because);
+  rules.check_values(kTruthClickProbability, truth.click_probability, is_probability, "in [0, 1]");
+  rules.check_values(kTruthPurchaseProbability, truth.purchase_probability, is_probability,
+                     "in [0, 1]");
+  rules.check_values(kTruthExpectedReward, truth.expected_reward, is_finite, "finite");
+
+  if (truth.factor_dim < 0) {
+    rules.fail(kTruthItemFactors,
+               "factor_dim " + std::to_string(truth.factor_dim) + " is negative");
+  }
+  if (truth.factor_dim == 0 && !(truth.item_factors.empty() && truth.user_factors.empty())) {
+    rules.fail(truth.item_factors.empty() ? kTruthUserFactors : kTruthItemFactors,
+               "has values but factor_dim is 0");
+  }
+  // A width with nothing of that width would not survive a round trip: it is stored only as
+  // the matrices' column count.
+  if (truth.factor_dim > 0 && truth.item_factors.empty() && truth.user_factors.empty()) {
+    rules.fail(kTruthItemFactors, "missing, and so is " + std::string(kTruthUserFactors) +
+                                      ", while factor_dim is " + std::to_string(truth.factor_dim));
+  }
+  check_factors(rules, kTruthItemFactors, truth.item_factors, rows.items, truth.factor_dim,
+                "one per item in " + std::string(kItemRawId));
+  check_factors(rules, kTruthUserFactors, truth.user_factors, rows.users, truth.factor_dim,
+                "one per user in " + std::string(kUserRawId));
+  check_policy_values(rules, truth.policy_values);
 }
 
 }  // namespace store_schema
@@ -228,7 +361,8 @@ FeatureTable read_features(const Hdf5File& file, const std::string& group) {
   return table;
 }
 
-void read_header(const Hdf5File& file, SessionStore& store) {
+// The magic attribute and version: what makes a file a store this reader understands.
+void check_format(const Hdf5File& file) {
   const std::string magic = file.has_attribute(kRoot, kMagicAttribute)
                                 ? file.read_string_attribute(kRoot, kMagicAttribute)
                                 : std::string();
@@ -242,6 +376,9 @@ void read_header(const Hdf5File& file, SessionStore& store) {
                     " is not supported (this shoprl reads version " +
                     std::to_string(kStoreFormatVersion) + ")");
   }
+}
+
+void read_provenance(const Hdf5File& file, SessionStore& store) {
   // Provenance is informative: stores written by other tools may leave it out.
   StoreProvenance& provenance = store.provenance;
   const auto text = [&](const char* name) {
@@ -264,6 +401,11 @@ void read_header(const Hdf5File& file, SessionStore& store) {
   provenance.events_dropped = count(kEventsDroppedAttribute);
 }
 
+template <typename T>
+void read_if_recorded(const Hdf5File& file, const char* path, std::vector<T>& values) {
+  if (file.exists(path)) values = file.read_array<T>(path);
+}
+
 void read_impressions(const Hdf5File& file, StoreImpressions& impressions) {
   if (!file.exists(kImpressions)) return;
   impressions.session = file.read_array<std::int64_t>(kImpressionSession);
@@ -274,18 +416,64 @@ void read_impressions(const Hdf5File& file, StoreImpressions& impressions) {
   impressions.propensity = file.read_array<double>(kImpressionPropensity);
   impressions.time_ms = file.read_array<std::int64_t>(kImpressionTime);
   impressions.context = read_features(file, kImpressionContext);
+  read_if_recorded(file, kImpressionClick, impressions.click);
+  read_if_recorded(file, kImpressionPurchase, impressions.purchase);
+  read_if_recorded(file, kImpressionSlatePropensity, impressions.slate_propensity);
+  read_if_recorded(file, kImpressionPrefixPropensity, impressions.prefix_propensity);
+}
+
+// The factor matrix at `path`, if any; `factor_dim` receives its width, and must agree with a
+// width already taken from the other matrix.
+std::vector<float> read_factors(const Hdf5File& file, const char* path, std::int64_t& factor_dim) {
+  if (!file.exists(path)) return {};
+  Hdf5Matrix<float> factors = file.read_matrix<float>(path);
+  const auto columns = static_cast<std::int64_t>(factors.columns);
+  if (factor_dim != 0 && columns != factor_dim) {
+    throw DataError(file.name() + ": dataset " + path + ": has " + std::to_string(columns) +
+                    " columns but " + kTruthItemFactors + " has " + std::to_string(factor_dim));
+  }
+  factor_dim = columns;
+  return std::move(factors.values);
+}
+
+std::vector<PolicyValue> read_policy_values(const Hdf5File& file) {
+  if (!file.exists(kTruthPolicyValues)) return {};
+  const std::vector<std::string> names = file.read_strings(kTruthPolicyName);
+  const std::vector<double> values = file.read_array<double>(kTruthPolicyValue);
+  const std::vector<double> std_errors = file.read_array<double>(kTruthPolicyStdError);
+  const std::vector<std::int64_t> episodes = file.read_array<std::int64_t>(kTruthPolicyEpisodes);
+  const StoreRules rules(file.name());
+  const std::string because = "one per policy in " + std::string(kTruthPolicyName);
+  rules.check_rows(kTruthPolicyValue, values.size(), names.size(), because);
+  rules.check_rows(kTruthPolicyStdError, std_errors.size(), names.size(), because);
+  rules.check_rows(kTruthPolicyEpisodes, episodes.size(), names.size(), because);
+  std::vector<PolicyValue> policies;
+  for (std::size_t p = 0; p < names.size(); ++p) {
+    policies.push_back({names[p], values[p], std_errors[p], episodes[p]});
+  }
+  return policies;
+}
+
+// The row counts the truth must match, from dataset shapes, without reading the store.
+TruthRows read_truth_rows(const Hdf5File& file) {
+  TruthRows rows;
+  rows.items = file.array_rows(kItemRawId);
+  if (file.exists(kImpressions)) rows.impressions = file.array_rows(kImpressionItem);
+  if (file.exists(kUserRawId)) rows.users = file.array_rows(kUserRawId);
+  return rows;
 }
 
 }  // namespace
 
 SessionStore read_session_store(const std::filesystem::path& path) {
   const Hdf5File file = Hdf5File::open_read_only(path);
+  check_format(file);
   SessionStore store;
-  read_header(file, store);
+  read_provenance(file, store);
 
   store.item_raw_id = file.read_strings(kItemRawId);
   if (file.exists(kItemCategory)) store.item_category = file.read_strings(kItemCategory);
-  if (file.exists(kItemPrice)) store.item_price = file.read_array<double>(kItemPrice);
+  read_if_recorded(file, kItemPrice, store.item_price);
   store.item_features = read_features(file, kItemFeatures);
 
   store.session_offsets = file.read_array<std::int64_t>(kSessionOffsets);
@@ -308,6 +496,31 @@ SessionStore read_session_store(const std::filesystem::path& path) {
   read_impressions(file, store.impressions);
   validate_session_store(store, file.name());
   return store;
+}
+
+bool store_has_truth(const std::filesystem::path& path) {
+  const Hdf5File file = Hdf5File::open_read_only(path);
+  check_format(file);
+  return file.exists(kTruth);
+}
+
+StoreTruth read_store_truth(const std::filesystem::path& path) {
+  const Hdf5File file = Hdf5File::open_read_only(path);
+  check_format(file);
+  if (!file.exists(kTruth)) {
+    throw DataError(file.name() + ": holds no ground truth (no group " + kTruth +
+                    "; only simulated stores have one)");
+  }
+  StoreTruth truth;
+  truth.world_config_yaml = file.read_string_attribute(kTruth, kWorldConfigAttribute);
+  read_if_recorded(file, kTruthClickProbability, truth.click_probability);
+  read_if_recorded(file, kTruthPurchaseProbability, truth.purchase_probability);
+  read_if_recorded(file, kTruthExpectedReward, truth.expected_reward);
+  truth.item_factors = read_factors(file, kTruthItemFactors, truth.factor_dim);
+  truth.user_factors = read_factors(file, kTruthUserFactors, truth.factor_dim);
+  truth.policy_values = read_policy_values(file);
+  validate_store_truth(truth, read_truth_rows(file), file.name());
+  return truth;
 }
 
 }  // namespace shoprl

@@ -30,6 +30,12 @@ void write_features(Hdf5File& file, const std::string& group, const FeatureTable
   }
 }
 
+// Optional columns are absent, not empty, when not recorded.
+template <typename T>
+void write_if_recorded(Hdf5File& file, const std::string& path, const std::vector<T>& values) {
+  if (!values.empty()) file.write_array(path, values);
+}
+
 void write_header(Hdf5File& file, const StoreProvenance& provenance) {
   file.write_string_attribute(kRoot, kMagicAttribute, kStoreMagic);
   file.write_int_attribute(kRoot, kVersionAttribute, kStoreFormatVersion);
@@ -50,7 +56,7 @@ void write_header(Hdf5File& file, const StoreProvenance& provenance) {
 void write_items(Hdf5File& file, const SessionStore& store) {
   file.write_strings(kItemRawId, store.item_raw_id);
   if (!store.item_category.empty()) file.write_strings(kItemCategory, store.item_category);
-  if (!store.item_price.empty()) file.write_array(kItemPrice, store.item_price);
+  write_if_recorded(file, kItemPrice, store.item_price);
   write_features(file, kItemFeatures, store.item_features, store.num_items());
 }
 
@@ -90,14 +96,51 @@ void write_impressions(Hdf5File& file, const StoreImpressions& impressions) {
   file.write_array(kImpressionPropensity, impressions.propensity);
   file.write_array(kImpressionTime, impressions.time_ms);
   write_features(file, kImpressionContext, impressions.context, impressions.size());
+  write_if_recorded(file, kImpressionClick, impressions.click);
+  write_if_recorded(file, kImpressionPurchase, impressions.purchase);
+  write_if_recorded(file, kImpressionSlatePropensity, impressions.slate_propensity);
+  write_if_recorded(file, kImpressionPrefixPropensity, impressions.prefix_propensity);
+}
+
+void write_truth(Hdf5File& file, const StoreTruth& truth, const SessionStore& store) {
+  if (truth.empty()) return;
+  file.create_group(kTruth);
+  file.write_string_attribute(kTruth, kWorldConfigAttribute, truth.world_config_yaml);
+  write_if_recorded(file, kTruthClickProbability, truth.click_probability);
+  write_if_recorded(file, kTruthPurchaseProbability, truth.purchase_probability);
+  write_if_recorded(file, kTruthExpectedReward, truth.expected_reward);
+  const auto columns = static_cast<std::size_t>(truth.factor_dim);
+  if (!truth.item_factors.empty()) {
+    file.write_matrix(kTruthItemFactors, truth.item_factors, store.num_items(), columns);
+  }
+  if (!truth.user_factors.empty()) {
+    file.write_matrix(kTruthUserFactors, truth.user_factors, store.user_raw_id.size(), columns);
+  }
+  if (truth.policy_values.empty()) return;
+  std::vector<std::string> names;
+  std::vector<double> values;
+  std::vector<double> std_errors;
+  std::vector<std::int64_t> episodes;
+  for (const PolicyValue& policy : truth.policy_values) {
+    names.push_back(policy.name);
+    values.push_back(policy.value);
+    std_errors.push_back(policy.std_error);
+    episodes.push_back(policy.episodes);
+  }
+  file.write_strings(kTruthPolicyName, names);
+  file.write_array(kTruthPolicyValue, values);
+  file.write_array(kTruthPolicyStdError, std_errors);
+  file.write_array(kTruthPolicyEpisodes, episodes);
 }
 
 }  // namespace
 
-void write_session_store(const SessionStore& store, const std::filesystem::path& path) {
+void write_session_store(const SessionStore& store, const std::filesystem::path& path,
+                         const StoreTruth* truth) {
   const std::string name = path.string();
   // Before any file is touched: an inconsistent store must not replace a good one.
   validate_session_store(store, name);
+  if (truth != nullptr) validate_store_truth(*truth, truth_rows(store), name);
   AtomicFile target(path);
   {
     Hdf5File file = Hdf5File::create(target.temp_path(), name);
@@ -106,6 +149,7 @@ void write_session_store(const SessionStore& store, const std::filesystem::path&
     write_sessions(file, store);
     write_events(file, store);
     write_impressions(file, store.impressions);
+    if (truth != nullptr) write_truth(file, *truth, store);
     file.close();
   }
   target.commit();

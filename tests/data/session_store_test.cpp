@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <random>
 
 #include "core/atomic_file.h"
@@ -25,74 +26,13 @@
 namespace shoprl {
 namespace {
 
+using testing::edit_store;
+using testing::error_of;
+using testing::expect_stores_equal;
 using ::testing::HasSubstr;
+using testing::overwrite_dataset;
 using testing::TempDir;
 using testing::tiny_store;
-
-// The message of the `ErrorType` that `action` throws; a failure when it throws nothing.
-template <typename ErrorType>
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const ErrorType& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "nothing was thrown";
-  return "";
-}
-
-void expect_features_equal(const FeatureTable& actual, const FeatureTable& expected) {
-  EXPECT_EQ(actual.numeric_names, expected.numeric_names);
-  EXPECT_EQ(actual.numeric, expected.numeric);
-  EXPECT_EQ(actual.categorical_names, expected.categorical_names);
-  EXPECT_EQ(actual.categorical, expected.categorical);
-  ASSERT_EQ(actual.vocabularies.size(), expected.vocabularies.size());
-  for (std::size_t c = 0; c < actual.vocabularies.size(); ++c) {
-    EXPECT_EQ(actual.vocabularies[c].keys(), expected.vocabularies[c].keys()) << c;
-  }
-}
-
-void expect_stores_equal(const SessionStore& actual, const SessionStore& expected) {
-  EXPECT_EQ(actual.item_raw_id, expected.item_raw_id);
-  EXPECT_EQ(actual.item_category, expected.item_category);
-  ASSERT_EQ(actual.item_price.size(), expected.item_price.size());
-  for (std::size_t i = 0; i < actual.item_price.size(); ++i) {
-    if (std::isnan(expected.item_price[i])) {
-      EXPECT_TRUE(std::isnan(actual.item_price[i])) << i;
-    } else {
-      EXPECT_EQ(actual.item_price[i], expected.item_price[i]) << i;
-    }
-  }
-  expect_features_equal(actual.item_features, expected.item_features);
-  EXPECT_EQ(actual.session_offsets, expected.session_offsets);
-  EXPECT_EQ(actual.session_raw_id, expected.session_raw_id);
-  EXPECT_EQ(actual.session_user, expected.session_user);
-  EXPECT_EQ(actual.user_raw_id, expected.user_raw_id);
-  EXPECT_EQ(actual.session_split, expected.session_split);
-  EXPECT_EQ(actual.event_item, expected.event_item);
-  EXPECT_EQ(actual.event_type, expected.event_type);
-  EXPECT_EQ(actual.event_time_ms, expected.event_time_ms);
-  const StoreImpressions& a = actual.impressions;
-  const StoreImpressions& e = expected.impressions;
-  EXPECT_EQ(a.session, e.session);
-  EXPECT_EQ(a.slate, e.slate);
-  EXPECT_EQ(a.item, e.item);
-  EXPECT_EQ(a.position, e.position);
-  EXPECT_EQ(a.reward, e.reward);
-  EXPECT_EQ(a.propensity, e.propensity);
-  EXPECT_EQ(a.time_ms, e.time_ms);
-  expect_features_equal(a.context, e.context);
-  const StoreProvenance& p = actual.provenance;
-  const StoreProvenance& q = expected.provenance;
-  EXPECT_EQ(p.source_format, q.source_format);
-  EXPECT_EQ(p.inputs, q.inputs);
-  EXPECT_EQ(p.import_config_yaml, q.import_config_yaml);
-  EXPECT_EQ(p.seed, q.seed);
-  EXPECT_EQ(p.created_by, q.created_by);
-  EXPECT_EQ(p.rows_read, q.rows_read);
-  EXPECT_EQ(p.rows_skipped, q.rows_skipped);
-  EXPECT_EQ(p.events_dropped, q.events_dropped);
-}
 
 std::vector<std::string> files_in(const std::filesystem::path& dir) {
   std::vector<std::string> names;
@@ -101,24 +41,6 @@ std::vector<std::string> files_in(const std::filesystem::path& dir) {
   }
   std::sort(names.begin(), names.end());
   return names;
-}
-
-// Opens a written store read-write with the bare C API, to damage it the way a buggy writer
-// or another tool could.
-void edit_store(const std::filesystem::path& path, const std::function<void(hid_t)>& edit) {
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  ASSERT_GE(file, 0);
-  edit(file);
-  ASSERT_GE(H5Fclose(file), 0);
-}
-
-template <typename T>
-void overwrite_dataset(hid_t file, const char* path, hid_t memory_type,
-                       const std::vector<T>& values) {
-  const hid_t dataset = H5Dopen2(file, path, H5P_DEFAULT);
-  ASSERT_GE(dataset, 0) << path;
-  EXPECT_GE(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
-  H5Dclose(dataset);
 }
 
 class SessionStoreFile : public ::testing::Test {
@@ -156,6 +78,57 @@ TEST(SessionStoreRoundTrip, WithoutOptionalPartsWritesNoOptionalDatasets) {
     EXPECT_FALSE(file.exists(optional)) << optional;
   }
   EXPECT_TRUE(file.exists(store_schema::kEventItem));
+}
+
+TEST(SessionStoreRoundTrip, KeepsTheSimulatorColumns) {
+  TempDir dir;
+  const SessionStore store = tiny_store(true);
+  write_session_store(store, dir / "store.h5");
+  const SessionStore back = read_session_store(dir / "store.h5");
+  EXPECT_EQ(back.impressions.click, (std::vector<std::int8_t>{1, 0, 0, 1}));
+  EXPECT_EQ(back.impressions.purchase, (std::vector<std::int8_t>{1, 0, 0, 0}));
+  ASSERT_EQ(back.impressions.slate_propensity.size(), 4u);
+  EXPECT_EQ(back.impressions.slate_propensity[1], 0.125);
+  EXPECT_TRUE(std::isnan(back.impressions.slate_propensity[2]));
+  ASSERT_EQ(back.impressions.prefix_propensity.size(), 4u);
+  EXPECT_EQ(back.impressions.prefix_propensity[2], 0.25);
+  EXPECT_TRUE(std::isnan(back.impressions.prefix_propensity[3]));
+}
+
+TEST(SessionStoreRoundTrip, ImpressionsWithoutSimulatorColumnsWriteNoneOfThem) {
+  TempDir dir;
+  SessionStore store = tiny_store(true);
+  store.impressions.click.clear();
+  store.impressions.purchase.clear();
+  store.impressions.slate_propensity.clear();
+  store.impressions.prefix_propensity.clear();
+  write_session_store(store, dir / "store.h5");
+  expect_stores_equal(read_session_store(dir / "store.h5"), store);
+
+  const Hdf5File file = Hdf5File::open_read_only(dir / "store.h5");
+  for (const char* optional :
+       {store_schema::kImpressionClick, store_schema::kImpressionPurchase,
+        store_schema::kImpressionSlatePropensity, store_schema::kImpressionPrefixPropensity}) {
+    EXPECT_FALSE(file.exists(optional)) << optional;
+  }
+  EXPECT_TRUE(file.exists(store_schema::kImpressionPropensity));
+}
+
+TEST(SessionStoreRoundTrip, PurchasesWithoutClicksRecordedAreAllowed) {
+  // A log may record purchases alone; the purchase-implies-click rule needs both columns.
+  TempDir dir;
+  SessionStore store = tiny_store(true);
+  store.impressions.click.clear();
+  store.impressions.purchase = {0, 1, 1, 0};
+  write_session_store(store, dir / "store.h5");
+  expect_stores_equal(read_session_store(dir / "store.h5"), store);
+}
+
+TEST(SessionStoreRoundTrip, SameStoreGivesTheSameBytes) {
+  TempDir dir;
+  write_session_store(tiny_store(true), dir / "a.h5");
+  write_session_store(tiny_store(true), dir / "b.h5");
+  EXPECT_EQ(read_file_text(dir / "a.h5"), read_file_text(dir / "b.h5"));
 }
 
 TEST(SessionStoreRoundTrip, EmptyStoreHasZeroRowDatasets) {
@@ -243,6 +216,62 @@ TEST(SessionStoreWriter, RejectsCategoricalNamesThatAreNotLinkNames) {
       error_of<DataError>([&] { write_session_store(store, dir / "store.h5"); });
   EXPECT_THAT(message, HasSubstr("/items/features/categorical: column name \"a/b\""));
 }
+
+// One rule of the simulator's impression columns, broken: the message names the dataset.
+struct BrokenImpressions {
+  const char* name;
+  std::function<void(StoreImpressions&)> breaks;
+  const char* message;
+};
+
+class SessionStoreWriterRejects : public ::testing::TestWithParam<BrokenImpressions> {};
+
+TEST_P(SessionStoreWriterRejects, ABrokenSimulatorColumnNamingIt) {
+  TempDir dir;
+  SessionStore store = tiny_store(true);
+  GetParam().breaks(store.impressions);
+  const std::filesystem::path path = dir / "store.h5";
+  const std::string message = error_of<DataError>([&] { write_session_store(store, path); });
+  EXPECT_THAT(message, HasSubstr(path.string() + ": dataset " + GetParam().message));
+  EXPECT_TRUE(files_in(dir.path()).empty());
+}
+
+const double kNan = std::numeric_limits<double>::quiet_NaN();
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, SessionStoreWriterRejects,
+    ::testing::Values(
+        BrokenImpressions{"ClickTooShort", [](StoreImpressions& i) { i.click.pop_back(); },
+                          "/impressions/click: has 3 rows, expected 4"},
+        BrokenImpressions{"ClickNotZeroOrOne", [](StoreImpressions& i) { i.click[2] = 2; },
+                          "/impressions/click: row 2: value 2 is outside [0, 2)"},
+        BrokenImpressions{"PurchaseTooLong", [](StoreImpressions& i) { i.purchase.push_back(0); },
+                          "/impressions/purchase: has 5 rows, expected 4"},
+        BrokenImpressions{"PurchaseNegative", [](StoreImpressions& i) { i.purchase[0] = -1; },
+                          "/impressions/purchase: row 0: value -1 is outside [0, 2)"},
+        BrokenImpressions{"PurchaseWithoutClick", [](StoreImpressions& i) { i.purchase[1] = 1; },
+                          "/impressions/purchase: row 1: a purchase without a click"},
+        BrokenImpressions{"SlatePropensityTooShort",
+                          [](StoreImpressions& i) { i.slate_propensity.pop_back(); },
+                          "/impressions/slate_propensity: has 3 rows, expected 4"},
+        BrokenImpressions{"SlatePropensityZero",
+                          [](StoreImpressions& i) { i.slate_propensity[0] = 0.0; },
+                          "/impressions/slate_propensity: row 0: value 0 is not NaN or in (0, 1]"},
+        BrokenImpressions{"SlatePropensityInfinite",
+                          [](StoreImpressions& i) {
+                            i.slate_propensity[3] = std::numeric_limits<double>::infinity();
+                          },
+                          "/impressions/slate_propensity: row 3: value inf is not NaN"},
+        BrokenImpressions{"PrefixPropensityAboveOne",
+                          [](StoreImpressions& i) { i.prefix_propensity[1] = 1.5; },
+                          "/impressions/prefix_propensity: row 1: value 1.5 is not NaN or in"},
+        BrokenImpressions{"PrefixPropensityNegative",
+                          [](StoreImpressions& i) { i.prefix_propensity[3] = -0.25; },
+                          "/impressions/prefix_propensity: row 3: value -0.25"},
+        BrokenImpressions{"PrefixPropensityTooLong",
+                          [](StoreImpressions& i) { i.prefix_propensity.push_back(kNan); },
+                          "/impressions/prefix_propensity: has 5 rows, expected 4"}),
+    [](const ::testing::TestParamInfo<BrokenImpressions>& info) { return info.param.name; });
 
 TEST(SessionStoreWriter, UncreatableDirectoryIsAnIoErrorAndLeavesNothing) {
   TempDir dir;
@@ -405,6 +434,24 @@ TEST_F(SessionStoreFile, ImpressionSessionsOutOfOrderAreNamed) {
     overwrite_dataset<std::int64_t>(file, "/impressions/session", H5T_NATIVE_INT64, {0, 2, 0, 2});
   });
   EXPECT_THAT(read_error(), HasSubstr(": dataset /impressions/session: row 2:"));
+}
+
+TEST_F(SessionStoreFile, ClickOutsideZeroOrOneIsNamed) {
+  edit_store(path_, [](hid_t file) {
+    overwrite_dataset<std::int8_t>(file, "/impressions/click", H5T_NATIVE_INT8, {1, 0, 3, 1});
+  });
+  EXPECT_EQ(read_error(),
+            path_.string() + ": dataset /impressions/click: row 2: value 3 is outside [0, 2)");
+}
+
+TEST_F(SessionStoreFile, PropensityOutsideTheUnitIntervalIsNamed) {
+  edit_store(path_, [](hid_t file) {
+    overwrite_dataset<double>(file, "/impressions/prefix_propensity", H5T_NATIVE_DOUBLE,
+                              {0.5, 0.0, 0.25, 0.5});
+  });
+  EXPECT_EQ(read_error(), path_.string() +
+                              ": dataset /impressions/prefix_propensity: row 1: value 0 is not "
+                              "NaN or in (0, 1]");
 }
 
 TEST_F(SessionStoreFile, WrongRankIsNamed) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "data/session_store_io.h"
 #include "testing/test_paths.h"
 
 namespace shoprl {
@@ -164,22 +165,25 @@ TEST_F(CliImport, CorruptStoreIsADataErrorForStats) {
   EXPECT_NE(result.output.find("bad.h5"), std::string::npos) << result.output;
 }
 
-TEST(CliQuickstart, WritesResolvedConfigStoreAndStatsInTheRunDirectory) {
+TEST(CliQuickstart, WritesResolvedConfigSyntheticStoreAndStatsInTheRunDirectory) {
   testing::TempDir dir;
   const auto result =
       run_command("cd '" + dir.path().string() + "' && " + shoprl() + " -q quickstart --config '" +
                   (testing::source_dir() / "configs" / "quickstart.yaml").string() +
-                  "' --set sample.events=8000");
+                  "' --set synth.sessions=60 --set synth.value_episodes=50 --set world.items=300");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto run = dir / "runs" / "quickstart";
   const std::string config = read_file_text(run / "config.yaml");
   EXPECT_NE(config.find("seed: 42"), std::string::npos);
-  EXPECT_NE(config.find("events: 8000"), std::string::npos);
-  EXPECT_NE(config.find("format: retailrocket"), std::string::npos);
+  EXPECT_NE(config.find("sessions: 60"), std::string::npos);
+  EXPECT_NE(config.find("kind: plackett_luce"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(run / "sessions.h5"));
+  EXPECT_TRUE(store_has_truth(run / "sessions.h5"));
+  EXPECT_EQ(read_store_truth(run / "sessions.h5").policy_values.size(), 4u);
   EXPECT_TRUE(std::filesystem::exists(run / "shoprl.log"));
   const auto stats = nlohmann::json::parse(read_file_text(run / "stats.json"));
-  EXPECT_GT(stats["sessions"].get<int>(), 0);
+  EXPECT_EQ(stats["sessions"].get<int>(), 60);
+  EXPECT_NE(result.output.find("true policy value"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("Run directory"), std::string::npos);
 }
 

@@ -1,0 +1,46 @@
+#include "env/policies/slate_policy.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/seeding.h"
+#include "env/policies/policies.h"
+#include "env/synthetic_env.h"
+
+namespace shoprl {
+
+void SlateDecision::resize(std::int64_t batch_size, int slots) {
+  slate_size = slots;
+  const std::size_t cells = static_cast<std::size_t>(batch_size) * slots;
+  items.assign(cells, -1);
+  propensity.assign(cells, 0.0);
+  prefix_propensity.assign(cells, 0.0);
+  slate_propensity.assign(batch_size, 0.0);
+}
+
+RandomStream policy_stream(const SyntheticEnv& env, std::size_t i, std::uint64_t seed) {
+  const std::uint64_t episode_seed = derive_seed(seed, i, env.episodes()[i]);
+  return RandomStream(derive_seed(episode_seed, env.steps_in_episode()[i]));
+}
+
+std::unique_ptr<SlatePolicy> make_policy(const PolicyConfig& config, const SyntheticEnv& env,
+                                         std::uint64_t seed, const std::string& key) {
+  const SyntheticWorld& world = env.world();
+  const int slots = env.slate_size();
+  if (slots > world.num_items())
+    throw ConfigError(
+        fmt::format("{}: slate of {} items from a catalogue of {}", key, slots, world.num_items()));
+  if (config.kind == "uniform") return make_uniform_policy(world.num_items(), slots);
+  if (config.kind == "popularity")
+    return make_popularity_policy(world, slots, config.temperature, config.marginal_samples);
+  if (config.kind == "epsilon_greedy")
+    return make_epsilon_greedy_policy(world, env.env_config(), config.epsilon, config.noise, seed);
+  if (config.kind == "oracle")
+    return make_epsilon_greedy_policy(world, env.env_config(), 0.0, 0.0, seed);
+  if (config.kind == "plackett_luce")
+    return make_plackett_luce_policy(world, env.env_config(), config.temperature, config.noise,
+                                     config.marginal_samples, seed);
+  throw ConfigError(fmt::format("{}.kind: unknown policy '{}'", key, config.kind));
+}
+
+}  // namespace shoprl

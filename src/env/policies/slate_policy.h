@@ -1,0 +1,82 @@
+// Policies that act in the synthetic world: the logging policies of log generation and the
+// oracle. A policy fills slates for a range of users together with the probabilities it used,
+// which log generation records as propensities and off-policy evaluation divides by.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config_field.h"
+#include "env/random_stream.h"
+
+namespace shoprl {
+
+class SyntheticEnv;
+
+// Slates for a batch and their probabilities under the policy that chose them.
+struct SlateDecision {
+  int slate_size = 0;
+  std::vector<std::int32_t> items;        // [N, K]
+  std::vector<double> propensity;         // [N, K]: P(this item in this slot)
+  std::vector<double> prefix_propensity;  // [N, K]: P(slots 0..k hold exactly these)
+  std::vector<double> slate_propensity;   // [N]: P(this whole slate) = prefix at K - 1
+
+  void resize(std::int64_t batch_size, int slots);
+};
+
+struct PolicyConfig {
+  std::string kind = "uniform";
+  double temperature = 1.0;
+  double epsilon = 0.1;
+  double noise = 0.5;
+  int marginal_samples = 64;
+
+  void visit(ConfigVisitor& v) {
+    v.field("kind", kind,
+            "uniform (random distinct items), popularity (Plackett-Luce over popularity / "
+            "temperature), epsilon_greedy (top-k of a noisy oracle, a uniform slate with "
+            "probability epsilon), plackett_luce (Plackett-Luce over a noisy oracle's log "
+            "expected reward / temperature), oracle (top-k of the true expected reward)",
+            one_of({"uniform", "popularity", "epsilon_greedy", "plackett_luce", "oracle"}));
+    v.field("temperature", temperature, "Softmax temperature (popularity, plackett_luce)",
+            at_least(1e-6));
+    v.field("epsilon", epsilon, "Chance of a uniform slate (epsilon_greedy)", in_range(0, 1));
+    v.field("noise", noise,
+            "Error of the noisy oracle: its item factors are the true ones plus this much "
+            "Gaussian noise (norm, in expectation)",
+            at_least(0));
+    v.field("marginal_samples", marginal_samples,
+            "Plackett-Luce: prefixes sampled per slate for the slot marginals of slots > 0 "
+            "(Rao-Blackwellised; slot 0 and whole-slate probabilities are exact)",
+            in_range(1, 1 << 20));
+  }
+};
+
+class SlatePolicy {
+ public:
+  virtual ~SlatePolicy() = default;
+  virtual std::string name() const = 0;
+
+  // Chooses slates for users [begin, end) of env's batch into out (sized for the batch).
+  // Randomness comes from the stream of (seed, slot, episode, step), so a user's slate never
+  // depends on the range it was chosen in.
+  virtual void act(const SyntheticEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
+                   SlateDecision& out) const = 0;
+
+  // The probability that user i is shown exactly `slate` now (the one-step closed form).
+  virtual double slate_probability(const SyntheticEnv& env, std::size_t i,
+                                   const std::int32_t* slate) const = 0;
+};
+
+// The random stream a policy uses for user slot i of env at its current step.
+RandomStream policy_stream(const SyntheticEnv& env, std::size_t i, std::uint64_t seed);
+
+// Builds the policy `config.kind` for env's world; `seed` fixes the noisy oracle's error.
+// ConfigError naming `key` for a bad combination (e.g. epsilon_greedy needs a slate no larger
+// than the catalogue).
+std::unique_ptr<SlatePolicy> make_policy(const PolicyConfig& config, const SyntheticEnv& env,
+                                         std::uint64_t seed, const std::string& key);
+
+}  // namespace shoprl
