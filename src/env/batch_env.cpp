@@ -130,8 +130,7 @@ void BatchEnv::finish_step(std::size_t begin, std::size_t end, const std::int32_
     const std::uint32_t purchases = purchase_mask_[i];
     const int click_count = popcount(clicks);
     const int purchase_count = popcount(purchases);
-    const double reward =
-        config_.click_reward * click_count + config_.purchase_reward * purchase_count;
+    const double reward = config_.reward(click_count, purchase_count);
     reward_[i] = static_cast<float>(reward);
     clicked_slot_[i] = clicks ? __builtin_ctz(clicks) : -1;
     purchased_[i] = purchases != 0;

@@ -2,9 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace shoprl {
+
+double std_error_of_mean(double sum, double square_sum, double n) {
+  if (n < 2) return 0;
+  const double mean = sum / n;
+  const double variance = std::max(0.0, (square_sum - n * mean * mean) / (n - 1));
+  return std::sqrt(variance / n);
+}
 
 EnvMetrics summarize(const std::vector<SlotTotals>& slots) {
   SlotTotals sum;
@@ -26,11 +34,7 @@ EnvMetrics summarize(const std::vector<SlotTotals>& slots) {
   m.episodes = static_cast<std::int64_t>(sum.episodes);
   m.steps = static_cast<std::int64_t>(sum.steps);
   m.mean_return = ratio(sum.return_sum, sum.episodes);
-  if (sum.episodes > 1) {
-    const double variance =
-        (sum.return_square_sum - sum.episodes * m.mean_return * m.mean_return) / (sum.episodes - 1);
-    m.return_std_error = std::sqrt(std::max(0.0, variance) / sum.episodes);
-  }
+  m.return_std_error = std_error_of_mean(sum.return_sum, sum.return_square_sum, sum.episodes);
   m.mean_session_length = ratio(sum.episode_steps, sum.episodes);
   m.click_through_rate = ratio(sum.clicked_steps, sum.steps);
   m.clicks_per_slate = ratio(sum.clicks, sum.steps);

@@ -40,6 +40,9 @@ struct EnvMetrics {
   std::string to_json() const;  // one flat object, for logs and reports
 };
 
+// The standard error of the mean of n values, from their sum and sum of squares (0 for n < 2).
+double std_error_of_mean(double sum, double square_sum, double n);
+
 // Sums the slots in order and derives the metrics.
 EnvMetrics summarize(const std::vector<SlotTotals>& slots);
 

@@ -1,6 +1,7 @@
 #include "env/log_synthesis.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -113,12 +114,11 @@ SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig
                                 const PolicyConfig& logging_policy, const SynthConfig& synth,
                                 std::uint64_t seed, const std::string& resolved_config_yaml) {
   for (const std::string& name : synth.value_policies) {
-    if (name != "logging" && name != "uniform" && name != "popularity" &&
-        name != "epsilon_greedy" && name != "plackett_luce" && name != "oracle")
-      throw ConfigError(fmt::format(
-          "synth.value_policies: unknown policy '{}' (expected logging, uniform, popularity, "
-          "epsilon_greedy, plackett_luce or oracle)",
-          name));
+    const std::vector<std::string>& kinds = policy_kinds();
+    if (name != "logging" && std::find(kinds.begin(), kinds.end(), name) == kinds.end())
+      throw ConfigError(
+          fmt::format("synth.value_policies: unknown policy '{}' (expected logging or one of: {})",
+                      name, fmt::join(kinds, ", ")));
   }
   const SyntheticWorld world(world_config, env_config.slate_size, world_seed(seed));
   SyntheticEnv env(world, env_config);
@@ -133,7 +133,6 @@ SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig
   std::vector<SessionLog> sessions;
   sessions.reserve(synth.sessions);
   std::vector<std::int64_t> slot_session(n, kNone);  // session each slot is logging, or none
-  std::vector<std::int32_t> step_of_slot(n, 0);
   auto open_session = [&](std::size_t i) {
     if (static_cast<std::int64_t>(sessions.size()) == synth.sessions) {
       slot_session[i] = kNone;
@@ -143,7 +142,6 @@ SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig
     SessionLog& log = sessions.emplace_back();
     log.user = env.user(i);
     log.start_ms = synth.start_time_ms + slot_session[i] * synth.arrival_interval_ms;
-    step_of_slot[i] = 0;
     // The entry event (world.entry_event) is already in the new session's history.
     for (int e = 0; e < env.history_lengths()[i]; ++e)
       log.events.push_back({static_cast<std::int32_t>(env.history_items()[i * history + e]),
@@ -168,18 +166,17 @@ SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig
       policy->act(env, begin, std::min<std::size_t>(begin + kChunk, n), policy_seed, decision);
     });
     // The truth of each shown slate, in the state the user saw it.
-    std::vector<std::int64_t> slate_ids(n, kNone);
     for (std::int64_t i = 0; i < n; ++i) {
       if (slot_session[i] == kNone) continue;
       const std::int32_t* slate = &decision.items[i * k];
       env.expected_reward(i, slate, click_probability, purchase_probability);
       SessionLog& log = sessions[slot_session[i]];
       const std::int64_t time_ms =
-          log.start_ms + static_cast<std::int64_t>(step_of_slot[i] + 1) * synth.step_interval_ms;
-      slate_ids[i] = next_slate++;
+          log.start_ms + (env.steps_in_episode()[i] + std::int64_t{1}) * synth.step_interval_ms;
+      const std::int64_t slate_id = next_slate++;
       for (int s = 0; s < k; ++s) {
         LoggedImpression row{};
-        row.slate = slate_ids[i];
+        row.slate = slate_id;
         row.item = slate[s];
         row.position = static_cast<std::int16_t>(s);
         row.propensity = decision.propensity[i * k + s];
@@ -200,23 +197,20 @@ SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig
       SessionLog& log = sessions[slot_session[i]];
       const std::uint32_t clicks = env.click_masks()[i];
       const std::uint32_t purchases = env.purchase_masks()[i];
-      const std::int64_t time_ms =
-          log.start_ms + static_cast<std::int64_t>(step_of_slot[i] + 1) * synth.step_interval_ms;
       LoggedImpression* rows = &log.impressions[log.impressions.size() - k];
+      const std::int64_t time_ms = rows[0].time_ms;  // when the slate was shown
       std::int64_t offset = 1;  // events of one step are a millisecond apart, in order
       for (int s = 0; s < k; ++s) {
         if (!(clicks & (1u << s))) continue;
         const bool bought = purchases & (1u << s);
         rows[s].click = 1;
         rows[s].purchase = bought;
-        rows[s].reward = static_cast<float>(env_config.click_reward +
-                                            (bought ? env_config.purchase_reward : 0.0));
+        rows[s].reward = static_cast<float>(env_config.reward(1, bought));
         log.events.push_back({rows[s].item, click, time_ms + offset++});
         if (bought) log.events.push_back({rows[s].item, purchase, time_ms + offset++});
       }
       if (env.organic_items()[i] >= 0)
         log.events.push_back({env.organic_items()[i], click, time_ms + offset++});
-      ++step_of_slot[i];
       if (env.dones()[i]) {
         --open;
         open_session(i);

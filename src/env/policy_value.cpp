@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <vector>
 
 #include "core/error.h"
@@ -62,11 +61,7 @@ PolicyValueEstimate monte_carlo_policy_value(const SyntheticWorld& world,
   PolicyValueEstimate estimate;
   estimate.episodes = episodes;
   estimate.value = sum / episodes;
-  if (episodes > 1) {
-    const double variance =
-        std::max(0.0, (square_sum - episodes * estimate.value * estimate.value) / (episodes - 1));
-    estimate.std_error = std::sqrt(variance / episodes);
-  }
+  estimate.std_error = std_error_of_mean(sum, square_sum, static_cast<double>(episodes));
   estimate.mean_session_length = steps / episodes;
   estimate.metrics = summarize(totals);
   return estimate;

@@ -124,6 +124,12 @@ struct EnvConfig {
   double purchase_reward = 1.0;
   int threads = 1;
 
+  // The reward of a step (or of one slot) with these counts of clicks and purchases of
+  // recommended items.
+  double reward(int clicks, int purchases) const {
+    return click_reward * clicks + purchase_reward * purchases;
+  }
+
   void visit(ConfigVisitor& v) {
     v.field("slate_size", slate_size, "Items recommended per step (K)", in_range(1, 32));
     v.field("history_length", history_length,

@@ -26,33 +26,13 @@ namespace {
 
 using testing::edit_store;
 using testing::error_of;
-using testing::expect_same_values;
 using testing::expect_stores_equal;
+using testing::expect_truths_equal;
 using ::testing::HasSubstr;
 using testing::overwrite_dataset;
 using testing::TempDir;
 using testing::tiny_store;
 using testing::tiny_truth;
-
-void expect_truths_equal(const StoreTruth& actual, const StoreTruth& expected) {
-  EXPECT_EQ(actual.world_config_yaml, expected.world_config_yaml);
-  expect_same_values(actual.click_probability, expected.click_probability, "click_probability");
-  expect_same_values(actual.purchase_probability, expected.purchase_probability,
-                     "purchase_probability");
-  expect_same_values(actual.expected_reward, expected.expected_reward, "expected_reward");
-  EXPECT_EQ(actual.factor_dim, expected.factor_dim);
-  EXPECT_EQ(actual.item_factors, expected.item_factors);
-  EXPECT_EQ(actual.user_factors, expected.user_factors);
-  ASSERT_EQ(actual.policy_values.size(), expected.policy_values.size());
-  for (std::size_t p = 0; p < actual.policy_values.size(); ++p) {
-    const PolicyValue& a = actual.policy_values[p];
-    const PolicyValue& e = expected.policy_values[p];
-    EXPECT_EQ(a.name, e.name) << p;
-    EXPECT_EQ(a.value, e.value) << p;
-    EXPECT_EQ(a.std_error, e.std_error) << p;
-    EXPECT_EQ(a.episodes, e.episodes) << p;
-  }
-}
 
 // Replaces the dataset at `path` with one of another shape, as a tool writing its own truth
 // could.

@@ -25,8 +25,8 @@
 namespace shoprl {
 namespace {
 
-using testing::expect_same_values;
 using testing::expect_stores_equal;
+using testing::expect_truths_equal;
 using testing::kSigmas;
 using testing::TempDir;
 using testing::tiny_env_config;
@@ -60,24 +60,6 @@ struct TinyRun {
     return synthesize_logs(world, env, logging, synth, seed, kYaml);
   }
 };
-
-void expect_truths_equal(const StoreTruth& actual, const StoreTruth& expected) {
-  EXPECT_EQ(actual.world_config_yaml, expected.world_config_yaml);
-  expect_same_values(actual.click_probability, expected.click_probability, "click_probability");
-  expect_same_values(actual.purchase_probability, expected.purchase_probability,
-                     "purchase_probability");
-  expect_same_values(actual.expected_reward, expected.expected_reward, "expected_reward");
-  EXPECT_EQ(actual.factor_dim, expected.factor_dim);
-  EXPECT_EQ(actual.item_factors, expected.item_factors);
-  EXPECT_EQ(actual.user_factors, expected.user_factors);
-  ASSERT_EQ(actual.policy_values.size(), expected.policy_values.size());
-  for (std::size_t p = 0; p < actual.policy_values.size(); ++p) {
-    EXPECT_EQ(actual.policy_values[p].name, expected.policy_values[p].name) << p;
-    EXPECT_EQ(actual.policy_values[p].value, expected.policy_values[p].value) << p;
-    EXPECT_EQ(actual.policy_values[p].std_error, expected.policy_values[p].std_error) << p;
-    EXPECT_EQ(actual.policy_values[p].episodes, expected.policy_values[p].episodes) << p;
-  }
-}
 
 class LogSynthesis : public ::testing::Test {
  protected:

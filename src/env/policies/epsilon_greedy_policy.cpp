@@ -64,17 +64,15 @@ class EpsilonGreedyPolicy : public SlatePolicy {
 
  private:
   struct Scratch {
-    explicit Scratch(std::int64_t items) : value(items), affinity(items) {}
-    std::vector<float> value;
-    std::vector<float> affinity;
+    explicit Scratch(std::int64_t items) : values(items) {}
+    ItemValueBuffers values;
     std::vector<std::int32_t> order;
   };
 
   void greedy_slate(const SyntheticEnv& env, std::size_t i, Scratch& scratch,
                     std::int32_t* out) const {
-    values_.compute(env.interest(i), env.price_sensitivity(i), scratch.value.data(),
-                    scratch.affinity.data());
-    top_k(scratch.value.data(), items_, slots_, out, scratch.order);
+    values_.compute(env, i, scratch.values);
+    top_k(scratch.values.value.data(), items_, slots_, out, scratch.order);
   }
 
   ItemValues values_;

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/seeding.h"
+#include "env/synthetic_env.h"
 
 namespace shoprl {
 
@@ -48,6 +49,10 @@ void ItemValues::compute(const float* interest, double price_sensitivity, float*
   const Eigen::ArrayXf click = 1.0f / (1.0f + (-click_logit).exp());
   const Eigen::ArrayXf buy = 1.0f / (1.0f + (-buy_logit).exp());
   value = click * (static_cast<float>(click_reward_) + static_cast<float>(purchase_reward_) * buy);
+}
+
+void ItemValues::compute(const SyntheticEnv& env, std::size_t i, ItemValueBuffers& buffers) const {
+  compute(env.interest(i), env.price_sensitivity(i), buffers.value.data(), buffers.affinity.data());
 }
 
 void top_k(const float* values, std::int64_t items, int k, std::int32_t* out,

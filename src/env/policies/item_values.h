@@ -12,6 +12,15 @@
 
 namespace shoprl {
 
+class SyntheticEnv;
+
+// The buffers compute() fills, one set per thread: the values and the affinities behind them.
+struct ItemValueBuffers {
+  explicit ItemValueBuffers(std::int64_t items) : value(items), affinity(items) {}
+  std::vector<float> value;
+  std::vector<float> affinity;
+};
+
 class ItemValues {
  public:
   ItemValues(const SyntheticWorld& world, const EnvConfig& env, double noise, std::uint64_t seed);
@@ -20,6 +29,8 @@ class ItemValues {
   // Eigen's vectorised exp: this is O(items) per user and step, the cost of every
   // world-aware policy.
   void compute(const float* interest, double price_sensitivity, float* out, float* affinity) const;
+  // The values for user slot i of env in her current state, into buffers.value.
+  void compute(const SyntheticEnv& env, std::size_t i, ItemValueBuffers& buffers) const;
 
  private:
   const SyntheticWorld& world_;

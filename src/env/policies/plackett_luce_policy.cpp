@@ -51,19 +51,17 @@ class PlackettLucePolicy : public SlatePolicy {
 
  private:
   struct Scratch {
-    explicit Scratch(std::int64_t items) : value(items), affinity(items) {}
-    std::vector<float> value;
-    std::vector<float> affinity;
+    explicit Scratch(std::int64_t items) : values(items) {}
+    ItemValueBuffers values;
     PlackettLuceSampler sampler;
   };
 
   void set_user(const SyntheticEnv& env, std::size_t i, Scratch& scratch) const {
-    values_.compute(env.interest(i), env.price_sensitivity(i), scratch.value.data(),
-                    scratch.affinity.data());
+    values_.compute(env, i, scratch.values);
     // Values are positive (sigmoids); the floor keeps the log finite if one underflows.
-    Eigen::Map<Eigen::ArrayXf> value(scratch.value.data(), items_);
+    Eigen::Map<Eigen::ArrayXf> value(scratch.values.value.data(), items_);
     value = value.max(std::numeric_limits<float>::min()).log();
-    scratch.sampler.set_logits(scratch.value.data(), items_, temperature_);
+    scratch.sampler.set_logits(scratch.values.value.data(), items_, temperature_);
   }
 
   ItemValues values_;

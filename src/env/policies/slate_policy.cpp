@@ -9,6 +9,12 @@
 
 namespace shoprl {
 
+const std::vector<std::string>& policy_kinds() {
+  static const std::vector<std::string> kinds{"uniform", "popularity", "epsilon_greedy",
+                                              "plackett_luce", "oracle"};
+  return kinds;
+}
+
 void SlateDecision::resize(std::int64_t batch_size, int slots) {
   slate_size = slots;
   const std::size_t cells = static_cast<std::size_t>(batch_size) * slots;

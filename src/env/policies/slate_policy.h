@@ -26,6 +26,9 @@ struct SlateDecision {
   void resize(std::int64_t batch_size, int slots);
 };
 
+// The policy kinds make_policy() builds, in the order the docs list them.
+const std::vector<std::string>& policy_kinds();
+
 struct PolicyConfig {
   std::string kind = "uniform";
   double temperature = 1.0;
@@ -39,7 +42,7 @@ struct PolicyConfig {
             "temperature), epsilon_greedy (top-k of a noisy oracle, a uniform slate with "
             "probability epsilon), plackett_luce (Plackett-Luce over a noisy oracle's log "
             "expected reward / temperature), oracle (top-k of the true expected reward)",
-            one_of({"uniform", "popularity", "epsilon_greedy", "plackett_luce", "oracle"}));
+            one_of(policy_kinds()));
     v.field("temperature", temperature, "Softmax temperature (popularity, plackett_luce)",
             at_least(1e-6));
     v.field("epsilon", epsilon, "Chance of a uniform slate (epsilon_greedy)", in_range(0, 1));
