@@ -113,12 +113,17 @@ std::uint64_t world_seed(std::uint64_t run_seed) { return derive_seed(run_seed, 
 SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig& env_config,
                                 const PolicyConfig& logging_policy, const SynthConfig& synth,
                                 std::uint64_t seed, const std::string& resolved_config_yaml) {
-  for (const std::string& name : synth.value_policies) {
+  for (std::size_t p = 0; p < synth.value_policies.size(); ++p) {
+    const std::string& name = synth.value_policies[p];
     const std::vector<std::string>& kinds = policy_kinds();
     if (name != "logging" && std::find(kinds.begin(), kinds.end(), name) == kinds.end())
       throw ConfigError(
           fmt::format("synth.value_policies: unknown policy '{}' (expected logging or one of: {})",
                       name, fmt::join(kinds, ", ")));
+    // Checked here rather than when /truth is written, after all the work.
+    for (std::size_t q = 0; q < p; ++q)
+      if (synth.value_policies[q] == name)
+        throw ConfigError(fmt::format("synth.value_policies: '{}' is listed twice", name));
   }
   const SyntheticWorld world(world_config, env_config.slate_size, world_seed(seed));
   SyntheticEnv env(world, env_config);

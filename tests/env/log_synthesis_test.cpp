@@ -317,6 +317,18 @@ TEST(LogSynthesisConfig, UnknownValuePolicyIsAConfigError) {
   }
 }
 
+TEST(LogSynthesisConfig, ValuePolicyListedTwiceIsAConfigErrorBeforeAnyWork) {
+  TinyRun run;
+  run.synth.value_policies = {"uniform", "logging", "uniform"};
+  try {
+    run.run();
+    ADD_FAILURE() << "a value policy listed twice was accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("'uniform' is listed twice"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(LogSynthesisDeterminism, SameSeedGivesTheSameLogsWhateverTheThreadCount) {
   // 300 slots: two chunks of 256 for the environment, five of 64 for the policy.
   TinyRun run;
