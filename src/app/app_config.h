@@ -13,6 +13,8 @@
 #include "env/log_synthesis.h"
 #include "env/policies/slate_policy.h"
 #include "env/world_config.h"
+#include "eval/ope_config.h"
+#include "eval/reward_model.h"
 
 namespace shoprl {
 
@@ -24,6 +26,8 @@ struct AppConfig {
   EnvConfig env;
   PolicyConfig logging_policy;
   SynthConfig synth;
+  OpeConfig ope;
+  RewardModelConfig reward_model;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
@@ -34,6 +38,9 @@ struct AppConfig {
     v.section("logging_policy", logging_policy,
               "The policy that acts while logs are generated (shoprl data synth)");
     v.section("synth", synth, "Log generation in the synthetic world (shoprl data synth)");
+    v.section("ope", ope, "Off-policy estimators and their intervals (shoprl ope, shoprl evaluate)");
+    v.section("reward_model", reward_model,
+              "The reward model of the direct method and the doubly robust family");
   }
 };
 

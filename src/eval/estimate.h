@@ -1,0 +1,53 @@
+// One estimate with its uncertainty and diagnostics: the single aggregation every estimator's
+// per-unit terms go through (means, standard errors and all interval kinds in one place).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "eval/estimator_terms.h"
+#include "eval/ope_config.h"
+
+namespace shoprl {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Interval {
+  double low = kNaN;
+  double high = kNaN;
+  bool defined() const { return low == low && high == high; }
+};
+
+struct Estimate {
+  std::string estimator;  // registry name: "ipw", "sndr", ...
+  std::string unit;       // "round", "slate" or "session"
+  std::size_t units = 0;
+  double value = kNaN;
+  double std_error = kNaN;
+  // The interval the config chose (OpeConfig::interval), and every kind that is defined
+  // (undefined kinds stay NaN: Hoeffding for a self-normalised estimator, for example).
+  Interval ci;
+  Interval ci_bootstrap, ci_t, ci_normal, ci_hoeffding, ci_bernstein;
+  // Diagnostics of the importance weights (NaN without weights).
+  double effective_sample_size = kNaN;  // (sum w)^2 / sum w^2
+  double max_weight = kNaN;
+  double clipped_fraction = kNaN;
+  std::string declined;  // non-empty: not computed, and why
+};
+
+struct NamedTerms {
+  std::string estimator;
+  std::string unit;
+  EstimatorTerms terms;
+};
+
+// Aggregates each estimator's terms into an estimate. Estimators over the same units share
+// their bootstrap resamples (one multiplicity draw per resample serves them all, and their
+// bootstrap intervals are paired). Resamples come from `seed`; results do not depend on
+// config.threads. Declined terms give declined estimates.
+std::vector<Estimate> aggregate_estimates(const std::vector<NamedTerms>& terms,
+                                          const OpeConfig& config, std::uint64_t seed);
+
+}  // namespace shoprl
