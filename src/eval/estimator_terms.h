@@ -13,10 +13,12 @@
 namespace shoprl {
 
 struct EstimatorTerms {
-  // value = sum(contribution) / sum(normaliser), or mean(contribution) when normaliser is
-  // empty (self-normalised estimators fill normaliser, e.g. SNIPS: w_i r_i and w_i).
+  // value = mean(offset) + sum(contribution) / sum(normaliser), where an empty offset adds
+  // nothing and an empty normaliser means mean(contribution). Self-normalised estimators fill
+  // normaliser (SNIPS: w_i r_i and w_i); SNDR also fills offset (its direct-method term).
   std::vector<double> contribution;
   std::vector<double> normaliser;
+  std::vector<double> offset;
 
   // The importance weights the estimator used, one per unit, after any clipping or shrinkage
   // (diagnostics: effective sample size, largest weight). Empty for the direct method.
