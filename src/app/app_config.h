@@ -13,6 +13,7 @@
 #include "env/log_synthesis.h"
 #include "env/policies/slate_policy.h"
 #include "env/world_config.h"
+#include "eval/evaluate_config.h"
 #include "eval/ope_config.h"
 #include "eval/reward_model.h"
 
@@ -28,6 +29,7 @@ struct AppConfig {
   SynthConfig synth;
   OpeConfig ope;
   RewardModelConfig reward_model;
+  EvaluateConfig evaluate;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
@@ -41,6 +43,7 @@ struct AppConfig {
     v.section("ope", ope, "Off-policy estimators and their intervals (shoprl ope, shoprl evaluate)");
     v.section("reward_model", reward_model,
               "The reward model of the direct method and the doubly robust family");
+    v.section("evaluate", evaluate, "Off-policy evaluation of a policy on logs (shoprl evaluate)");
   }
 };
 

@@ -15,6 +15,7 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global);
 void add_synth_command(CLI::App& data, const GlobalOptions& global);
 void add_config_commands(CLI::App& app, const GlobalOptions& global);
 void add_quickstart_command(CLI::App& app, const GlobalOptions& global);
+void add_evaluate_command(CLI::App& app, const GlobalOptions& global);
 void add_bench_commands(CLI::App& app, const GlobalOptions& global);
 // `bench env`, under the `bench` command (bench_env_command.cpp).
 void add_env_bench_command(CLI::App& bench, const GlobalOptions& global);

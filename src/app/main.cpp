@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
 
   add_data_commands(app, global);
   add_quickstart_command(app, global);
+  add_evaluate_command(app, global);
   add_config_commands(app, global);
   add_bench_commands(app, global);
   ConfigOptions info_config;

@@ -35,6 +35,10 @@ struct Estimate {
   double max_weight = kNaN;
   double clipped_fraction = kNaN;
   std::string declined;  // non-empty: not computed, and why
+  // The evaluated policy's true value in this estimator's unit, when the logs come from the
+  // synthetic world and the truth is known for that unit (NaN otherwise).
+  double true_value = kNaN;
+  double true_value_std_error = kNaN;
 };
 
 struct NamedTerms {

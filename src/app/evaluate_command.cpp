@@ -1,0 +1,178 @@
+// `shoprl evaluate`: off-policy evaluation of a policy on a session store's impressions, with
+// the true value beside each estimate when the logs come from the synthetic world, written as
+// a report (report.json, report.md, index.html) in the run directory.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <memory>
+
+#include "app/app_config.h"
+#include "app/commands.h"
+#include "app/run_context.h"
+#include "core/error.h"
+#include "core/seeding.h"
+#include "data/session_store_io.h"
+#include "eval/evaluation_report.h"
+#include "eval/ope_run.h"
+#include "eval/ranking_metrics.h"
+#include "eval/store_rounds.h"
+#include "eval/weight_histogram.h"
+
+namespace shoprl {
+
+namespace {
+
+// Stream ids of the seeds derived from run.seed.
+constexpr std::uint64_t kBootstrapStream = 0x4f5045;   // "OPE"
+constexpr std::uint64_t kRewardModelStream = 0x524d;   // "RM"
+
+// The true value of the evaluated policy, when the store's /truth holds the value of the same
+// policy. Only `uniform` is the same policy in both places: the world's popularity policy
+// samples by the world's own popularity, ours ranks by logged counts.
+const PolicyValue* matching_true_value(const StoreTruth& truth, const std::string& kind) {
+  if (kind != "uniform") return nullptr;
+  for (const PolicyValue& v : truth.policy_values) {
+    if (v.name == kind) return &v;
+  }
+  return nullptr;
+}
+
+// Puts the true session value into each estimate's own unit. Sessions: the value itself.
+// Slates and rounds: only when every session is one full slate (a one-step world), where the
+// slate value is the session value and the round value is it divided by the slate size.
+std::vector<std::string> attach_truth(const PolicyValue& truth, const LoggedRounds& rounds,
+                                      OpeResult& result) {
+  std::vector<std::string> notes;
+  bool one_slate_per_session = rounds.has_slates() && rounds.has_sessions();
+  if (one_slate_per_session) {
+    for (std::size_t row = 1; row < rounds.size(); ++row) {
+      const bool new_slate = rounds.slate_id[row] != rounds.slate_id[row - 1];
+      const bool new_session = rounds.session_id[row] != rounds.session_id[row - 1];
+      if (new_slate != new_session) {
+        one_slate_per_session = false;
+        break;
+      }
+    }
+  }
+  const double slots = rounds.len_list;
+  for (Estimate& estimate : result.estimates) {
+    if (estimate.unit == "session") {
+      estimate.true_value = truth.value;
+      estimate.true_value_std_error = truth.std_error;
+    } else if (one_slate_per_session && estimate.unit == "slate") {
+      estimate.true_value = truth.value;
+      estimate.true_value_std_error = truth.std_error;
+    } else if (one_slate_per_session && estimate.unit == "round") {
+      estimate.true_value = truth.value / slots;
+      estimate.true_value_std_error = truth.std_error / slots;
+    }
+  }
+  notes.push_back(fmt::format(
+      "True value: the Monte Carlo value of '{}' in the world that wrote the logs ({} sessions; "
+      "{:.6g} +- {:.2g} per session).",
+      truth.name, truth.episodes, truth.value, truth.std_error));
+  if (!one_slate_per_session) {
+    notes.push_back(
+        "Sessions hold several slates: per-round and per-slate estimators estimate the reward "
+        "per impression or slate in the logged states, which has no true counterpart in "
+        "/truth; only the session estimators are compared with the truth.");
+  }
+  return notes;
+}
+
+void print_summary(const EvaluationReport& report) {
+  fmt::print("{:<10}{:>12}{:>12}{:>24}{:>12}\n", "estimator", "value", "std error",
+             fmt::format("{:.0f}% interval", 100 * report.confidence), "true value");
+  const auto row = [](const Estimate& e) {
+    if (!e.declined.empty()) return fmt::format("{:<10}  declined: {}\n", e.estimator, e.declined);
+    return fmt::format("{:<10}{:>12.6f}{:>12.6f}{:>12.6f}{:>12.6f}{:>12}\n", e.estimator, e.value,
+                       e.std_error, e.ci.low, e.ci.high,
+                       std::isnan(e.true_value) ? "-" : fmt::format("{:.6f}", e.true_value));
+  };
+  fmt::print("{}", row(report.logging_value));
+  for (const Estimate& e : report.estimates) fmt::print("{}", row(e));
+}
+
+}  // namespace
+
+void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<ConfigOptions>();
+  CLI::App* evaluate = app.add_subcommand(
+      "evaluate",
+      "Evaluate a policy off-policy on logged slates and write a report (sections evaluate, "
+      "ope, reward_model)");
+  add_config_options(*evaluate, *options);
+  evaluate->callback([options, &global] {
+    const LoadedConfig loaded = load_app_config(options->file, options->overrides);
+    const AppConfig& config = loaded.config;
+    apply_logging(config, global.quiet);
+    if (config.evaluate.store.empty()) {
+      throw ConfigError("evaluate.store: no session store given (set it in the config or with "
+                        "--set evaluate.store=logs.h5)");
+    }
+    const RunContext run = open_run(loaded);
+    const SessionStore store = read_session_store(config.evaluate.store);
+    const SlotDistributionPolicy policy = make_evaluation_policy(config.evaluate.policy, store);
+    StoreRounds store_rounds = logged_rounds_from_store(store, policy, config.evaluate.split);
+    store_rounds.rounds.reward_min = config.ope.reward_min;
+    store_rounds.rounds.reward_max = config.ope.reward_max;
+    spdlog::info("{} rounds from {} ({} split); evaluation policy {}", store_rounds.rounds.size(),
+                 config.evaluate.store, config.evaluate.split, policy.description());
+
+    std::unique_ptr<RewardModel> model;
+    if (config.reward_model.kind != "none") {
+      store_rounds.model_data.seed = derive_seed(run.seed, kRewardModelStream);
+      model = fit_reward_model(config.reward_model, store_rounds.model_data);
+      add_reward_model_predictions(store_rounds, *model, policy);
+    }
+    const std::uint64_t bootstrap_seed = config.ope.bootstrap_seed != 0
+                                             ? config.ope.bootstrap_seed
+                                             : derive_seed(run.seed, kBootstrapStream);
+    OpeResult result = run_estimators(store_rounds.rounds, config.ope, bootstrap_seed);
+
+    EvaluationReport report;
+    report.title = fmt::format("Off-policy evaluation: {}", config.run.name);
+    report.input = config.evaluate.store;
+    report.evaluation_policy = policy.description();
+    report.logging_policy = "the policy that wrote the logs (its propensities are in the store)";
+    report.resolved_config = loaded.resolved_yaml;
+    report.seed = run.seed;
+    report.rounds = store_rounds.rounds.size();
+    report.confidence = config.ope.confidence;
+    report.interval = config.ope.interval;
+    if (store_has_truth(config.evaluate.store)) {
+      const StoreTruth truth = read_store_truth(config.evaluate.store);
+      if (const PolicyValue* value = matching_true_value(truth, config.evaluate.policy.kind)) {
+        const auto notes = attach_truth(*value, store_rounds.rounds, result);
+        report.notes.insert(report.notes.end(), notes.begin(), notes.end());
+      } else {
+        report.notes.push_back(fmt::format(
+            "The logs are synthetic, but /truth holds no value of the policy '{}' as defined "
+            "here, so no estimate is compared with a true value.",
+            config.evaluate.policy.kind));
+      }
+    }
+    if (!result.ipw_weights.empty()) {
+      report.weights = make_weight_histogram("ipw", result.ipw_weights);
+    }
+    if (config.evaluate.ranking) {
+      RankingConfig ranking;
+      ranking.split = config.evaluate.ranking_split;
+      report.ranking = ranking_metrics(store, *make_popularity_scorer(store), ranking);
+    }
+    if (model) {
+      report.notes.push_back(fmt::format("Reward model: {} ({} fold{}).", config.reward_model.kind,
+                                         config.reward_model.folds,
+                                         config.reward_model.folds == 1 ? "" : "s"));
+    }
+    report.logging_value = result.logging_value;
+    report.estimates = result.estimates;
+    const std::string dir = (run.dir / "report").string();
+    write_evaluation_report(report, dir);
+    print_summary(report);
+    fmt::print("report: {}/index.html\n", dir);
+  });
+}
+
+}  // namespace shoprl
