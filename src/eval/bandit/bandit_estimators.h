@@ -3,6 +3,8 @@
 // shown item in one slot, Open Bandit Pipeline's round); w_i = target_pscore_i / pscore_i.
 #pragma once
 
+#include <cstddef>
+
 #include "eval/estimator_terms.h"
 #include "eval/logged_rounds.h"
 #include "eval/ope_config.h"
@@ -30,10 +32,17 @@ namespace bandit_detail {
 inline constexpr const char* kNeedsRewardModel =
     "needs a reward model: set reward_model.kind or give estimated_rewards_by_reg_model";
 
-// Range of one term q_target + w (r - q_logged) with 0 <= w <= max_weight, when the rewards
-// and the model's predictions all lie in [reward_min, reward_max]; NaN bounds when a
-// prediction lies outside (then nothing bounds the term a priori). Shared by the DR family.
-void set_dr_contribution_range(const LoggedRounds& rounds, double max_weight,
+// Whether row i's model predictions lie in the reward range (checked in the estimators' one
+// pass over the rows, so that the DR family can claim an a-priori range for its terms).
+inline bool model_in_reward_range(const LoggedRounds& rounds, std::size_t i) {
+  return rounds.q_logged[i] >= rounds.reward_min && rounds.q_logged[i] <= rounds.reward_max &&
+         rounds.q_target[i] >= rounds.reward_min && rounds.q_target[i] <= rounds.reward_max;
+}
+
+// Range of one term q_target + w (r - q_logged) with 0 <= w <= max_weight: valid when the
+// rewards and every model prediction lie in [reward_min, reward_max] (model_in_range); NaN
+// bounds otherwise (then nothing bounds the term a priori). Shared by the DR family.
+void set_dr_contribution_range(const LoggedRounds& rounds, double max_weight, bool model_in_range,
                                EstimatorTerms& terms);
 
 }  // namespace bandit_detail

@@ -11,21 +11,18 @@ namespace shoprl {
 
 namespace bandit_detail {
 
-void set_dr_contribution_range(const LoggedRounds& rounds, double max_weight,
+void set_dr_contribution_range(const LoggedRounds& rounds, double max_weight, bool model_in_range,
                                EstimatorTerms& terms) {
   // q_target + w (r - q_logged) with q_target, r, q_logged in [a, b] and 0 <= w <= W lies in
   // [a - W (b - a), b + W (b - a)]. That holds only if the model predicts inside the reward
-  // range, which we check rather than assume (a linear model need not).
+  // range, which the caller checked rather than assumed (a linear model need not).
+  if (!model_in_range) {
+    terms.contribution_min = std::numeric_limits<double>::quiet_NaN();
+    terms.contribution_max = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
   const double a = rounds.reward_min;
   const double b = rounds.reward_max;
-  for (std::size_t i = 0; i < rounds.size(); ++i) {
-    if (!(rounds.q_logged[i] >= a && rounds.q_logged[i] <= b && rounds.q_target[i] >= a &&
-          rounds.q_target[i] <= b)) {
-      terms.contribution_min = std::numeric_limits<double>::quiet_NaN();
-      terms.contribution_max = std::numeric_limits<double>::quiet_NaN();
-      return;
-    }
-  }
   terms.contribution_min = a - max_weight * (b - a);
   terms.contribution_max = b + max_weight * (b - a);
 }
@@ -43,7 +40,9 @@ EstimatorTerms dr_terms(const LoggedRounds& rounds, const OpeConfig& config) {
   terms.contribution.resize(n);
   terms.weights.resize(n);
   double max_weight = 0.0;
+  bool model_in_range = true;
   for (std::size_t i = 0; i < n; ++i) {
+    model_in_range = model_in_range && bandit_detail::model_in_reward_range(rounds, i);
     double w = rounds.target_pscore[i] / rounds.pscore[i];
     if (clipping && w > config.ipw_clip) {
       w = config.ipw_clip;
@@ -54,7 +53,8 @@ EstimatorTerms dr_terms(const LoggedRounds& rounds, const OpeConfig& config) {
     max_weight = std::max(max_weight, w);
   }
   // Unclipped, the largest observed weight stands in for the bound (data-dependent, as in IPW).
-  bandit_detail::set_dr_contribution_range(rounds, clipping ? config.ipw_clip : max_weight, terms);
+  bandit_detail::set_dr_contribution_range(rounds, clipping ? config.ipw_clip : max_weight,
+                                           model_in_range, terms);
   return terms;
 }
 

@@ -20,7 +20,9 @@ EstimatorTerms dr_os_terms(const LoggedRounds& rounds, const OpeConfig& config) 
   const double lambda = config.dr_os_lambda;
   terms.contribution.resize(n);
   terms.weights.resize(n);
+  bool model_in_range = true;
   for (std::size_t i = 0; i < n; ++i) {
+    model_in_range = model_in_range && bandit_detail::model_in_reward_range(rounds, i);
     const double w = rounds.target_pscore[i] / rounds.pscore[i];
     // lambda = 0 is the direct method; written out so that w = 0 does not give 0/0.
     const double shrunk = lambda > 0.0 ? lambda * w / (w * w + lambda) : 0.0;
@@ -31,7 +33,7 @@ EstimatorTerms dr_os_terms(const LoggedRounds& rounds, const OpeConfig& config) 
     terms.contribution[i] = rounds.q_target[i] + shrunk * (rounds.reward[i] - rounds.q_logged[i]);
   }
   // w_hat is at most sqrt(lambda)/2 (its maximum, at w = sqrt(lambda)): an a-priori bound.
-  bandit_detail::set_dr_contribution_range(rounds, 0.5 * std::sqrt(lambda), terms);
+  bandit_detail::set_dr_contribution_range(rounds, 0.5 * std::sqrt(lambda), model_in_range, terms);
   return terms;
 }
 

@@ -19,7 +19,9 @@ EstimatorTerms switch_dr_terms(const LoggedRounds& rounds, const OpeConfig& conf
   const double lambda = config.switch_lambda;
   terms.contribution.resize(n);
   terms.weights.resize(n);
+  bool model_in_range = true;
   for (std::size_t i = 0; i < n; ++i) {
+    model_in_range = model_in_range && bandit_detail::model_in_reward_range(rounds, i);
     const double w = rounds.target_pscore[i] / rounds.pscore[i];
     // The weight used is 0 where the estimator switched to the model (reported as such).
     double used = w;
@@ -31,7 +33,7 @@ EstimatorTerms switch_dr_terms(const LoggedRounds& rounds, const OpeConfig& conf
     terms.contribution[i] = rounds.q_target[i] + used * (rounds.reward[i] - rounds.q_logged[i]);
   }
   // lambda bounds every weight used, a priori.
-  bandit_detail::set_dr_contribution_range(rounds, lambda, terms);
+  bandit_detail::set_dr_contribution_range(rounds, lambda, model_in_range, terms);
   return terms;
 }
 
