@@ -157,8 +157,12 @@ TEST(LogisticRewardModel, SeparableDataStaysFinite) {
   const std::vector<double> q = model.predict_logged();
   for (std::size_t i = 0; i < data.rows; ++i) {
     ASSERT_TRUE(std::isfinite(q[i])) << i;
-    if (data.context[i] > 0.2) EXPECT_GT(q[i], 0.99) << i;
-    if (data.context[i] < -0.2) EXPECT_LT(q[i], 0.01) << i;
+    if (data.context[i] > 0.2) {
+      EXPECT_GT(q[i], 0.99) << i;
+    }
+    if (data.context[i] < -0.2) {
+      EXPECT_LT(q[i], 0.01) << i;
+    }
   }
 
   // All rewards equal: the intercept alone separates.

@@ -75,10 +75,15 @@ TEST(MlpRewardModel, LearnsAnInteractionThatLogisticRegressionCannot) {
   bayes_loss /= test;
   // Paired on the same held-out rows, so the sampling noise of the rewards (sd 0.55 per row,
   // 0.009 for the mean) largely cancels in the differences. Expected values: logistic about
-  // H(0.5) = 0.693, Bayes H(0.1) = 0.325. The MLP's excess over Bayes is a smoothing of the
-  // step at the axes; 0.05 allows for it.
+  // H(0.5) = 0.693, Bayes H(0.1) = 0.325. The MLP's excess over Bayes is estimation error
+  // (about parameters / 2n = 0.013) plus its smoothing of the step at the axes; measured 0.042
+  // with LibTorch 1.13. The margin 0.08 allows for another initialisation (LibTorch 2.x) and
+  // is still far below the logistic model's excess of 0.36.
+  RecordProperty("mlp_loss", std::to_string(mlp_loss));
+  RecordProperty("logistic_loss", std::to_string(logistic_loss));
+  RecordProperty("bayes_loss", std::to_string(bayes_loss));
   EXPECT_LT(mlp_loss, logistic_loss - 0.25);
-  EXPECT_LT(mlp_loss, bayes_loss + 0.05);
+  EXPECT_LT(mlp_loss, bayes_loss + 0.08);
   EXPECT_GT(logistic_loss, 0.65);
 }
 
