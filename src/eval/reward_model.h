@@ -15,12 +15,12 @@ namespace shoprl {
 
 struct RewardModelConfig {
   std::string kind = "logistic";
-  int folds = 1;            // 1 = no cross-fitting
+  int folds = 1;  // 1 = no cross-fitting
   double l2 = 1e-4;
   int epochs = 20;
   int batch_size = 1024;
   double learning_rate = 0.01;
-  int hidden = 64;          // MLP
+  int hidden = 64;             // MLP
   std::string device = "cpu";  // MLP: cpu, cuda, auto
 
   void visit(ConfigVisitor& v) {
@@ -47,20 +47,28 @@ struct RewardModelConfig {
 struct RewardModelData {
   std::size_t rows = 0;
   int context_dim = 0;
-  std::vector<double> context;          // [rows, context_dim], row-major; may be empty (dim 0)
-  std::vector<std::int32_t> action;     // [rows], in [0, actions)
-  std::vector<std::int32_t> position;   // [rows], in [0, len_list)
-  std::vector<double> reward;           // [rows]
+  std::vector<double> context;         // [rows, context_dim], row-major; may be empty (dim 0)
+  std::vector<std::int32_t> action;    // [rows], in [0, actions)
+  std::vector<std::int32_t> position;  // [rows], in [0, len_list)
+  std::vector<double> reward;          // [rows]
   int actions = 0;
   int len_list = 1;
   int action_feature_dim = 0;
   std::vector<double> action_features;  // [actions, action_feature_dim]; may be empty
-  std::uint64_t seed = 0;               // folds, initialisation and minibatch order
+  // Optional [rows] (empty = every row its own unit): rows sharing an id (one slate, one
+  // session) are correlated, so cross-fitting puts them in the same fold.
+  std::vector<std::int64_t> group;
+  std::uint64_t seed = 0;  // folds, initialisation and minibatch order
 };
 
+// DataError naming the field and the first bad row: sizes that disagree with `rows`, actions or
+// positions out of range, non-finite rewards or features, no rows at all.
+void validate_reward_model_data(const RewardModelData& data);
+
 // A fitted (possibly cross-fitted) model. predict() gives q for row `row` of the data it was
-// fitted on, for every action at slot `position`: out[a], a in [0, actions). With cross-fitting
-// the row's own fold's model answers.
+// fitted on, for every action at slot `position`: out[a], a in [0, actions). A model fitted on
+// some rows of the data answers for any row; with cross-fitting the model fitted without the
+// row's fold answers.
 class RewardModel {
  public:
   virtual ~RewardModel() = default;
@@ -74,8 +82,9 @@ class RewardModel {
   const RewardModelData* data_;
 };
 
-// Fits config.kind on `data` (which must outlive the model). nullptr for kind "none".
-// ConfigError for an MLP in a build without it; DataError for empty data.
+// Fits config.kind on `data` (which must outlive the model), cross-fitted when config.folds > 1
+// (eval/cross_fitting.h). nullptr for kind "none". ConfigError for an unknown kind; DataError
+// for invalid data or fewer units (rows or groups) than folds.
 std::unique_ptr<RewardModel> fit_reward_model(const RewardModelConfig& config,
                                               const RewardModelData& data);
 
