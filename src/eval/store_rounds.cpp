@@ -119,6 +119,9 @@ StoreRounds logged_rounds_from_store(const SessionStore& store,
     rounds.reward.push_back(reward);
     rounds.pscore.push_back(propensity);
     rounds.target_pscore.push_back(policy.marginal(item, slot));
+    double inclusion = 0.0;  // pi(item shown in any slot), which the pseudoinverse needs
+    for (int k = 0; k < policy.slots(); ++k) inclusion += policy.marginal(item, k);
+    rounds.target_inclusion.push_back(inclusion);
     rounds.position.push_back(slot);
     rounds.slate_id.push_back(shown.slate[row]);
     rounds.session_id.push_back(session);
@@ -134,6 +137,7 @@ StoreRounds logged_rounds_from_store(const SessionStore& store,
     data.action.push_back(item);
     data.position.push_back(slot);
     data.reward.push_back(reward);
+    data.group.push_back(session);  // a session's rows share a fold: they are correlated
     if (context.dim > 0) {
       data.context.insert(data.context.end(), context.values.begin() + row * context.dim,
                           context.values.begin() + (row + 1) * context.dim);
