@@ -210,6 +210,16 @@ TEST(SequentialEstimators, ASessionThatReappearsIsADataError) {
   EXPECT_THROW(wpdis_terms(rounds, OpeConfig{}), DataError);
 }
 
+TEST(SequentialEstimators, ANonPositiveLoggingPropensityIsADataErrorNamingTheRow) {
+  const LoggedRounds rounds = rows_of({{1, 0, 0.5, 0.5, 0, 0}, {1, 0, 0.0, 0.5, 0, 0}});
+  try {
+    pdis_terms(rounds, OpeConfig{});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& error) {
+    EXPECT_NE(std::string(error.what()).find("pscore: row 1"), std::string::npos) << error.what();
+  }
+}
+
 TEST(SequentialEstimators, DeclineWithoutSessionsOrWithoutARewardModel) {
   LoggedRounds no_sessions = three_sessions();
   no_sessions.session_id.clear();
@@ -425,6 +435,38 @@ TEST(Magic, TheBootstrapIntervalIsSeededAndTheEstimateStaysInsideTheReturnsRange
   EXPECT_LE(blend.interval_low, blend.interval_high);
   EXPECT_GE(first.value, blend.partial_return.minCoeff() - 1e-12);
   EXPECT_LE(first.value, blend.partial_return.maxCoeff() + 1e-12);
+}
+
+TEST(Magic, LongSessionsBlendTwentyReturnsFromTheModelToWdr) {
+  // Lengths 25, 3 and 30 (horizons spread over -1..29): the first return is the direct method
+  // along the logged sessions, the last is WDR, whatever lies between.
+  std::vector<Step> rows;
+  double direct_method = 0.0;
+  const double gamma = 0.95;
+  const std::size_t lengths[3] = {25, 3, 30};
+  for (std::int64_t s = 0; s < 3; ++s) {
+    double discount = 1.0;
+    for (std::size_t t = 0; t < lengths[s]; ++t) {
+      const double u = static_cast<double>((7 * t + 3 * static_cast<std::size_t>(s)) % 10);
+      const double q_target = 0.05 * u;
+      rows.push_back({s, u > 4 ? 1.0 : 0.0, 0.2 + 0.05 * u, 0.5 - 0.03 * u, 0.1 * u, q_target});
+      direct_method += discount * q_target / 3.0;
+      discount *= gamma;
+    }
+  }
+  const LoggedRounds rounds = rows_of(rows);
+  const MagicBlend blend = magic_blend(session_steps(rounds), gamma, {1, 1, 1}, 0, 0.95, 0);
+  ASSERT_EQ(blend.horizon.size(), kMagicMaxHorizons);
+  EXPECT_EQ(blend.horizon.back(), 29);
+  EXPECT_NEAR(blend.partial_return[0], direct_method, 1e-12);
+  OpeConfig config = with_gamma(gamma);
+  EXPECT_NEAR(blend.partial_return[blend.partial_return.size() - 1],
+              wdr_terms(rounds, config).value, 1e-12);
+  config.magic_bootstrap = 0;
+  const EstimatorTerms terms = magic_terms(rounds, config);
+  EXPECT_NEAR(terms.value, blend.value, 1e-12);
+  EXPECT_GE(terms.value, blend.partial_return.minCoeff() - 1e-12);
+  EXPECT_LE(terms.value, blend.partial_return.maxCoeff() + 1e-12);
 }
 
 // --- The simplex QP. ---
