@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "eval/bandit/bandit_estimators.h"
+#include "eval/sequential/sequential_estimators.h"
 #include "eval/slate/slate_estimators.h"
 
 namespace shoprl {
@@ -25,7 +26,15 @@ const std::vector<EstimatorSpec>& estimator_registry() {
       {"iips", "Independent IPS", EstimatorKind::kSlate, "slate", &iips_terms},
       {"rips", "Reward-interaction IPS", EstimatorKind::kSlate, "slate", &rips_terms},
       {"pi", "Pseudoinverse", EstimatorKind::kSlate, "slate", &pi_terms},
-      // Sequential estimators (pdis, wpdis, seq-dr, wdr, magic; unit "session") go here.
+      {"pdis", "Per-decision importance sampling", EstimatorKind::kSequential, "session",
+       &pdis_terms},
+      {"wpdis", "Weighted per-decision importance sampling", EstimatorKind::kSequential,
+       "session", &wpdis_terms},
+      {"seq-dr", "Sequential doubly robust", EstimatorKind::kSequential, "session",
+       &seq_dr_terms},
+      {"wdr", "Weighted doubly robust", EstimatorKind::kSequential, "session", &wdr_terms},
+      {"magic", "MAGIC (blended partial returns)", EstimatorKind::kSequential, "session",
+       &magic_terms},
   };
   return registry;
 }

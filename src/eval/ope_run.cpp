@@ -21,8 +21,11 @@ EstimatorTerms logging_terms(const LoggedRounds& rounds) {
 
 }  // namespace
 
-OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& config,
+OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& given,
                          std::uint64_t seed) {
+  // MAGIC's inner bootstrap reads the seed from the config: give it the resolved one.
+  OpeConfig config = given;
+  if (config.bootstrap_seed == 0) config.bootstrap_seed = seed;
   std::set<std::string> seen;
   std::vector<NamedTerms> all;
   all.push_back({"logging", "round", logging_terms(rounds)});
