@@ -12,11 +12,11 @@ namespace shoprl {
 
 struct LoggedRounds {
   // --- Always present, one entry per row. ---
-  std::vector<double> reward;         // r_i
-  std::vector<double> pscore;         // mu(a_i | x_i, pos_i): the logging policy's slot marginal
-  std::vector<double> target_pscore;  // pi(a_i | x_i, pos_i): the evaluation policy's
-  std::vector<std::int32_t> position; // 0-based slot
-  int len_list = 1;                   // slots per slate (OBP's len_list)
+  std::vector<double> reward;          // r_i
+  std::vector<double> pscore;          // mu(a_i | x_i, pos_i): the logging policy's slot marginal
+  std::vector<double> target_pscore;   // pi(a_i | x_i, pos_i): the evaluation policy's
+  std::vector<std::int32_t> position;  // 0-based slot
+  int len_list = 1;                    // slots per slate (OBP's len_list)
 
   // --- Present when a reward model was given or fitted (empty otherwise). ---
   std::vector<double> q_logged;  // q(x_i, a_i, pos_i)
@@ -29,6 +29,9 @@ struct LoggedRounds {
   std::vector<double> slate_target_pscore;   // pi(s)
   std::vector<double> prefix_pscore;         // mu(s_0..s_pos): the slate down to this row's slot
   std::vector<double> prefix_target_pscore;  // pi(s_0..s_pos)
+  // sum_k pi(a_i | x_i, k): how often, in expectation, the evaluation policy shows this row's
+  // item in any slot (action_dist[i, a_i, :] summed). The pseudoinverse estimator needs it.
+  std::vector<double> target_inclusion;
   // For the pseudoinverse estimator: the number of items the logging policy drew slates from
   // without replacement, uniformly (0 = the logging policy is not uniform; the estimator then
   // declines, naming why).
