@@ -20,8 +20,7 @@ Interval normal_interval(double value, double std_error, double confidence) {
   return symmetric(value, normal_quantile(1 - (1 - confidence) / 2) * std_error);
 }
 
-Interval student_t_interval(double value, double std_error, std::size_t units,
-                            double confidence) {
+Interval student_t_interval(double value, double std_error, std::size_t units, double confidence) {
   if (units < 2) return {};
   const double dof = static_cast<double>(units - 1);
   return symmetric(value, student_t_quantile(1 - (1 - confidence) / 2, dof) * std_error);
@@ -60,8 +59,8 @@ Interval empirical_bernstein_interval(double mean, double variance, std::size_t 
   // Theorem 4 is stated for terms in [0, 1]; for [low, high] scale by (high - low): the
   // variance term scales with it through sqrt(variance), the range term directly.
   const double log_term = std::log(4 / delta);
-  const double half_width = std::sqrt(2 * variance * log_term / n) +
-                            7 * (high - low) * log_term / (3 * (n - 1));
+  const double half_width =
+      std::sqrt(2 * variance * log_term / n) + 7 * (high - low) * log_term / (3 * (n - 1));
   return symmetric(mean, half_width);
 }
 

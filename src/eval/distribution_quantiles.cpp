@@ -88,8 +88,7 @@ double student_t_quantile(double p, double dof) {
       y = a * y * y;
       y = y > 0.002 ? std::expm1(y) : 0.5 * y * y + y;
     } else {
-      y = ((1 / (((n + 6) / (n * y) - 0.089 * d - 0.822) * (n + 2) * 3) + 0.5 / (n + 4)) * y -
-           1) *
+      y = ((1 / (((n + 6) / (n * y) - 0.089 * d - 0.822) * (n + 2) * 3) + 0.5 / (n + 4)) * y - 1) *
               (n + 1) / (n + 2) +
           1 / y;
     }

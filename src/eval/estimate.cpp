@@ -41,8 +41,8 @@ void check_terms(const NamedTerms& named) {
   const EstimatorTerms& t = named.terms;
   auto check = [&](const std::vector<double>& column, const char* what) {
     if (!column.empty() && column.size() != t.units()) {
-      throw Error(fmt::format("estimator {}: {} has {} entries for {} units", named.estimator,
-                              what, column.size(), t.units()));
+      throw Error(fmt::format("estimator {}: {} has {} entries for {} units", named.estimator, what,
+                              column.size(), t.units()));
     }
   };
   check(t.normaliser, "normaliser");
@@ -137,15 +137,14 @@ void aggregate_group(const std::vector<NamedTerms>& terms, const std::vector<std
   }
   // One stream family per group size, so that a group's resamples do not depend on which
   // other groups are present.
-  const ResampledSums sums = resample_column_sums(columns, units, resamples,
-                                                  derive_seed(seed, units), pool, on_counts);
+  const ResampledSums sums =
+      resample_column_sums(columns, units, resamples, derive_seed(seed, units), pool, on_counts);
   const double n = static_cast<double>(units);
   for (std::size_t m = 0; m < members.size(); ++m) {
     if (slots[m].contribution < 0) continue;
     for (std::size_t r = 0; r < resamples; ++r) {
       const double offset = slots[m].offset < 0 ? 0.0 : sums.at(r, slots[m].offset) / n;
-      const double denominator =
-          slots[m].normaliser < 0 ? n : sums.at(r, slots[m].normaliser);
+      const double denominator = slots[m].normaliser < 0 ? n : sums.at(r, slots[m].normaliser);
       resampled_values[m][r] = offset + sums.at(r, slots[m].contribution) / denominator;
     }
   }
@@ -168,8 +167,8 @@ void aggregate_group(const std::vector<NamedTerms>& terms, const std::vector<std
     const bool bounded = linear && !t.self_normalised() && t.offset.empty() &&
                          std::isfinite(t.contribution_min) && std::isfinite(t.contribution_max);
     if (bounded) {
-      e.ci_hoeffding = hoeffding_interval(e.value, units, t.contribution_min,
-                                          t.contribution_max, config.confidence);
+      e.ci_hoeffding = hoeffding_interval(e.value, units, t.contribution_min, t.contribution_max,
+                                          config.confidence);
       e.ci_bernstein =
           empirical_bernstein_interval(e.value, sample_variance(t.contribution), units,
                                        t.contribution_min, t.contribution_max, config.confidence);

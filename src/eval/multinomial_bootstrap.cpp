@@ -98,8 +98,7 @@ ResampledSums resample_column_sums(const std::vector<const double*>& columns, st
     for (std::size_t block_start = 0; block_start < units;
          block_start += MultinomialResampler::kBlockUnits) {
       for (std::size_t r = first; r < last; ++r) {
-        std::uint32_t* counts =
-            on_counts ? whole_counts.data() + block_start : block_counts.data();
+        std::uint32_t* counts = on_counts ? whole_counts.data() + block_start : block_counts.data();
         const std::size_t block_units = resamplers[r - first].next_block(counts);
         for (std::size_t i = 0; i < block_units; ++i) block_weights[i] = counts[i];
         double* sums = result.sums.data() + r * columns.size();

@@ -89,7 +89,8 @@ TEST(BinomialSampler, DegenerateProbabilitiesAreExact) {
 
 TEST(BinomialSampler, SameSeedSameDraws) {
   Rng a = make_rng(9, 3), b = make_rng(9, 3);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(sample_binomial(a, 5000, 0.4), sample_binomial(b, 5000, 0.4));
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(sample_binomial(a, 5000, 0.4), sample_binomial(b, 5000, 0.4));
 }
 
 }  // namespace

@@ -51,8 +51,7 @@ TEST(AggregateEstimates, MeanOfTermsWithItsStandardErrorAndIntervals) {
   // Hoeffding on [0, 10], n = 4: 10 sqrt(ln 40 / 8).
   EXPECT_NEAR(e.ci_hoeffding.high, 2.5 + 10 * std::sqrt(std::log(40.0) / 8), 1e-12);
   EXPECT_NEAR(e.ci_bernstein.high,
-              2.5 + std::sqrt(2 * (5.0 / 3) * std::log(80.0) / 4) + 70 * std::log(80.0) / 9,
-              1e-12);
+              2.5 + std::sqrt(2 * (5.0 / 3) * std::log(80.0) / 4) + 70 * std::log(80.0) / 9, 1e-12);
   EXPECT_TRUE(e.ci_bootstrap.defined());
   EXPECT_GE(e.ci_bootstrap.low, 1.0);
   EXPECT_LE(e.ci_bootstrap.high, 4.0);

@@ -76,8 +76,7 @@ TEST(MultinomialResampler, CountsHaveTheMultinomialMoments) {
       members += 1;
     }
     const double se = std::sqrt((1 - 1 / nd) / (rd * members));
-    EXPECT_NEAR(offset_sum / (members * rd), 1.0, testing::kManySigmas * se)
-        << "offset " << offset;
+    EXPECT_NEAR(offset_sum / (members * rd), 1.0, testing::kManySigmas * se) << "offset " << offset;
   }
   double variance_sum = 0;
   for (std::size_t u = 0; u < n; ++u) {
