@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 #include "core/error.h"
@@ -89,6 +90,19 @@ struct ColumnSlots {
   int normaliser = -1;
 };
 
+// Estimators often share a column (SNIPW's and SNDR's normalisers are both the weights; DM's
+// contribution is SNDR's offset): each distinct column is resampled once. Compared bit for
+// bit; memcmp stops at the first difference, so distinct columns cost almost nothing.
+int column_slot(std::vector<const double*>& columns, const std::vector<double>& column) {
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (std::memcmp(columns[c], column.data(), column.size() * sizeof(double)) == 0) {
+      return static_cast<int>(c);
+    }
+  }
+  columns.push_back(column.data());
+  return static_cast<int>(columns.size() - 1);
+}
+
 Interval chosen_interval(const Estimate& e, const std::string& kind) {
   if (kind == "bootstrap") return e.ci_bootstrap;
   if (kind == "t") return e.ci_t;
@@ -111,16 +125,9 @@ void aggregate_group(const std::vector<NamedTerms>& terms, const std::vector<std
       nonlinear.push_back(m);
       continue;
     }
-    if (!t.offset.empty()) {
-      slots[m].offset = static_cast<int>(columns.size());
-      columns.push_back(t.offset.data());
-    }
-    slots[m].contribution = static_cast<int>(columns.size());
-    columns.push_back(t.contribution.data());
-    if (t.self_normalised()) {
-      slots[m].normaliser = static_cast<int>(columns.size());
-      columns.push_back(t.normaliser.data());
-    }
+    if (!t.offset.empty()) slots[m].offset = column_slot(columns, t.offset);
+    slots[m].contribution = column_slot(columns, t.contribution);
+    if (t.self_normalised()) slots[m].normaliser = column_slot(columns, t.normaliser);
   }
 
   const auto resamples = static_cast<std::size_t>(std::max(0, config.bootstrap_resamples));

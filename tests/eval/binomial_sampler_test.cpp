@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/seeding.h"
 #include "env/statistics.h"
 
 namespace shoprl {
