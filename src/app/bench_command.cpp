@@ -142,6 +142,7 @@ void add_bench_commands(CLI::App& app, const GlobalOptions& global) {
   import->add_flag("!--no-baseline", options->baseline, "Skip the pandas baseline");
   import->callback([options, &global] { run_import_bench(*options, global); });
   add_env_bench_command(*bench, global);
+  add_ope_bench_command(*bench, global);
 }
 
 }  // namespace shoprl

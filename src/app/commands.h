@@ -19,6 +19,10 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global);
 void add_bench_commands(CLI::App& app, const GlobalOptions& global);
 // `bench env`, under the `bench` command (bench_env_command.cpp).
 void add_env_bench_command(CLI::App& bench, const GlobalOptions& global);
+// `bench ope`, under the `bench` command (bench_ope_command.cpp).
+void add_ope_bench_command(CLI::App& bench, const GlobalOptions& global);
+// `ope` (ope_command.cpp).
+void add_ope_command(CLI::App& app, const GlobalOptions& global);
 
 struct SynthesizedLogs;
 struct StoreTruth;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -506,6 +507,126 @@ std::size_t Hdf5File::array_rows(const std::string& path) const {
   open_dataset(path, 1, rows, columns);
   return rows;
 }
+
+Hdf5Handle Hdf5File::open_any_rank(const std::string& path, std::vector<std::size_t>& shape) const {
+  const std::string what = "dataset " + path;
+  if (!exists(path)) fail(what, "missing");
+  Hdf5Handle dataset(Kind::kDataset, H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail(what, "cannot open (not a dataset?)");
+  Hdf5Handle space(Kind::kDataspace, H5Dget_space(dataset.get()));
+  if (!space.valid()) fail(what, "cannot read its shape");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 1) fail(what, "is a scalar, expected an array");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  shape.assign(dims.begin(), dims.end());
+  return dataset;
+}
+
+Hdf5DatasetInfo Hdf5File::dataset_info(const std::string& path) const {
+  Hdf5DatasetInfo info;
+  Hdf5Handle dataset = open_any_rank(path, info.shape);
+  Hdf5Handle creation(Kind::kPropertyList, H5Dget_create_plist(dataset.get()));
+  if (creation.valid() && H5Pget_layout(creation.get()) == H5D_CHUNKED) {
+    std::vector<hsize_t> chunk(info.shape.size());
+    if (H5Pget_chunk(creation.get(), static_cast<int>(chunk.size()), chunk.data()) > 0) {
+      info.chunk_rows = chunk[0];
+    }
+  }
+  return info;
+}
+
+template <typename T>
+Hdf5Rows<T> Hdf5File::read_rows(const std::string& path, std::size_t first_row,
+                                std::size_t row_count) const {
+  static_assert(std::is_same_v<T, double> || std::is_same_v<T, std::int64_t>,
+                "read_rows reads double or int64");
+  const std::string what = "dataset " + path;
+  Hdf5Rows<T> out;
+  out.first_row = first_row;
+  Hdf5Handle dataset = open_any_rank(path, out.shape);
+  if (first_row > out.shape[0] || row_count > out.shape[0] - first_row) {
+    fail(what, "rows " + std::to_string(first_row) + ".." + std::to_string(first_row + row_count) +
+                   " are past its " + std::to_string(out.shape[0]) + " rows");
+  }
+  const std::size_t row_size = out.row_size();
+  out.values.resize(row_count * row_size);
+  if (out.values.empty()) return out;
+
+  Hdf5Handle stored(Kind::kDatatype, H5Dget_type(dataset.get()));
+  if (!stored.valid()) fail(what, "cannot read its type");
+  const H5T_class_t stored_class = H5Tget_class(stored.get());
+  if (stored_class != H5T_INTEGER && stored_class != H5T_FLOAT && stored_class != H5T_ENUM) {
+    fail(what, std::string("holds ") + type_class_name(stored_class) + " values, expected numbers");
+  }
+
+  // The hyperslab of whole rows, in the file and as a flat buffer in memory.
+  const std::size_t rank = out.shape.size();
+  std::vector<hsize_t> start(rank, 0), count(out.shape.begin(), out.shape.end());
+  start[0] = first_row;
+  count[0] = row_count;
+  Hdf5Handle file_space(Kind::kDataspace, H5Dget_space(dataset.get()));
+  if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                          nullptr) < 0) {
+    fail(what, "cannot select rows " + std::to_string(first_row) + ".." +
+                   std::to_string(first_row + row_count));
+  }
+  const hsize_t flat = out.values.size();
+  Hdf5Handle memory_space(Kind::kDataspace, H5Screate_simple(1, &flat, nullptr));
+  bool overflow = false;
+  Hdf5Handle transfer(Kind::kPropertyList, H5Pcreate(H5P_DATASET_XFER));
+  H5Pset_type_conv_cb(transfer.get(), abort_on_overflow, &overflow);
+  auto read_into = [&](hid_t memory_type, void* buffer) {
+    if (H5Dread(dataset.get(), memory_type, memory_space.get(), file_space.get(), transfer.get(),
+                buffer) < 0) {
+      fail(what, overflow ? std::string("values do not fit ") + Element<T>::kName
+                          : std::string("cannot read (corrupt data?)"));
+    }
+  };
+
+  if (stored_class == H5T_ENUM) {
+    // h5py stores NumPy bools as an enum over int8; HDF5 converts enums only to enums, so the
+    // values are read in the enum's own (native) type and widened from its integer base.
+    Hdf5Handle native(Kind::kDatatype, H5Tget_native_type(stored.get(), H5T_DIR_ASCEND));
+    Hdf5Handle base(Kind::kDatatype, H5Tget_super(stored.get()));
+    const std::size_t width = H5Tget_size(native.get());
+    const bool is_signed = H5Tget_sign(base.get()) == H5T_SGN_2;
+    if (width > 8) fail(what, "holds an enum wider than 64 bits");
+    std::vector<unsigned char> raw(out.values.size() * width);
+    read_into(native.get(), raw.data());
+    for (std::size_t i = 0; i < out.values.size(); ++i) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, raw.data() + i * width, width);  // little-endian hosts
+      if (is_signed && width < 8 && (bits >> (8 * width - 1)) != 0) {
+        bits |= ~std::uint64_t{0} << (8 * width);
+      }
+      out.values[i] = static_cast<T>(static_cast<std::int64_t>(bits));
+    }
+    return out;
+  }
+  if constexpr (std::is_integral_v<T>) {
+    if (stored_class == H5T_FLOAT) {
+      std::vector<double> real(out.values.size());
+      read_into(H5T_NATIVE_DOUBLE, real.data());
+      for (std::size_t i = 0; i < real.size(); ++i) {
+        const double v = real[i];
+        if (!(v == std::floor(v)) || std::abs(v) > 9.0e15) {
+          fail(what, "row " + std::to_string(first_row + i / row_size) + ": value " +
+                         std::to_string(v) + " is not a whole number");
+        }
+        out.values[i] = static_cast<T>(v);
+      }
+      return out;
+    }
+  }
+  read_into(Element<T>::memory(), out.values.data());
+  return out;
+}
+
+template Hdf5Rows<double> Hdf5File::read_rows<double>(const std::string&, std::size_t,
+                                                      std::size_t) const;
+template Hdf5Rows<std::int64_t> Hdf5File::read_rows<std::int64_t>(const std::string&, std::size_t,
+                                                                  std::size_t) const;
 
 std::vector<std::string> Hdf5File::read_string_values(const std::string& what, Hdf5Id source,
                                                       bool is_attribute) const {

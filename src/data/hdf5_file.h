@@ -59,6 +59,27 @@ struct Hdf5Matrix {
   std::vector<T> values;
 };
 
+// Rows [first_row, first_row + row_count) of a dataset of any rank, flattened row-major, with
+// the dataset's full shape (shape[0] rows of product(shape[1:]) values each).
+template <typename T>
+struct Hdf5Rows {
+  std::vector<std::size_t> shape;
+  std::size_t first_row = 0;
+  std::vector<T> values;
+  std::size_t row_size() const {
+    std::size_t size = 1;
+    for (std::size_t d = 1; d < shape.size(); ++d) size *= shape[d];
+    return size;
+  }
+};
+
+// The shape of a dataset and the rows of its chunks (0 when it is stored contiguous), so that
+// a reader can stream it in blocks that do not split a chunk.
+struct Hdf5DatasetInfo {
+  std::vector<std::size_t> shape;
+  std::size_t chunk_rows = 0;
+};
+
 // An open HDF5 file. Object paths are absolute ("/events/item"; "/" is the root group).
 // Element types T: int8, int16, int32, int64, float, double.
 class Hdf5File {
@@ -103,6 +124,16 @@ class Hdf5File {
   std::vector<std::string> read_strings(const std::string& path) const;
   // The length of the rank-1 dataset at `path`, of any type, without reading it.
   std::size_t array_rows(const std::string& path) const;
+  // The shape (any rank >= 1) and chunking of the numeric dataset at `path`, without reading it.
+  Hdf5DatasetInfo dataset_info(const std::string& path) const;
+  // A range of rows of the dataset at `path`, of any rank >= 1 (an HDF5 hyperslab of whole
+  // rows). T is double or int64. More lenient than read_array, for files written by other
+  // programs (h5py from NumPy): integers, floats and h5py's bool (an enum over int8) all read;
+  // floats read as int64 only when every value read is a whole number (DataError naming the
+  // row otherwise), and integers too large for T are a DataError.
+  template <typename T>
+  Hdf5Rows<T> read_rows(const std::string& path, std::size_t first_row,
+                        std::size_t row_count) const;
 
   // Attributes of the group or dataset at `object`. Strings are variable-length UTF-8, which
   // h5py returns as str; a string list is a 1-D array of them.
@@ -134,6 +165,8 @@ class Hdf5File {
                      std::size_t columns, Hdf5Id memory_type, Hdf5Id stored_type);
   template <typename T>
   Hdf5Matrix<T> read_dataset(const std::string& path, int rank) const;
+  // The dataset at `path` (any rank) and its shape.
+  Hdf5Handle open_any_rank(const std::string& path, std::vector<std::size_t>& shape) const;
   // The dataset at `path` after checking its rank; `rows` and `columns` receive its shape.
   Hdf5Handle open_dataset(const std::string& path, int rank, std::size_t& rows,
                           std::size_t& columns) const;

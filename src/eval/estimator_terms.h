@@ -32,7 +32,8 @@ struct EstimatorTerms {
 
   // For estimators that are not a mean or ratio of per-unit sums (MAGIC): the estimate
   // recomputed from resample multiplicities (count[u] = how often unit u was drawn). The
-  // bootstrap calls it; the standard error and every interval then come from the bootstrap.
+  // bootstrap calls it, from several threads at once (so it must not change shared state);
+  // the standard error and every interval then come from the bootstrap.
   // `contribution` may then hold anything that has one entry per unit; `value` holds the
   // estimate on the full data.
   std::function<double(const std::vector<std::uint32_t>& count)> resampled_value;

@@ -1,0 +1,294 @@
+// `shoprl bench ope`: the one pass that reduces OBP arrays (action_dist, estimated rewards) to
+// logged rounds, and the seven bandit estimators with their bootstrap, on synthetic arrays made
+// in memory; against a NumPy implementation of the reduction and of IPW and DR with the same
+// bootstrap (bench/ope_numpy.py) measured in the same run.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
+#include "app/app_config.h"
+#include "app/commands.h"
+#include "app/run_context.h"
+#include "core/error.h"
+#include "core/seeding.h"
+#include "eval/action_dist_reduction.h"
+#include "eval/estimate.h"
+#include "eval/estimator_registry.h"
+
+namespace shoprl {
+namespace {
+
+constexpr int kNumpyNotImportable = 77;  // ope_numpy.py's exit status without numpy
+constexpr int kThreadCounts[] = {1, 2};
+constexpr std::uint64_t kArraysStream = 0x0be4c4;
+
+struct OpeBenchOptions {
+  ConfigOptions config;
+  std::int64_t rounds = 1000000;
+  std::int64_t actions = 100;
+  int resamples = 1000;
+  int repeats = 3;
+  bool json = false;
+  bool baseline = true;
+  std::string python = "/usr/bin/python3";
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The arrays of an OBP file with len_list 1, by the recipe bench/ope_numpy.py repeats.
+struct BenchArrays {
+  std::vector<double> action_dist;  // [rounds, actions]
+  std::vector<double> reward_model;
+  std::vector<std::int64_t> action;
+  std::vector<std::int64_t> position;
+  LoggedRounds rounds;  // reward and pscore; the reduction fills the rest
+};
+
+BenchArrays make_arrays(std::size_t rounds, std::size_t actions, std::uint64_t seed) {
+  BenchArrays a;
+  a.action_dist.resize(rounds * actions);
+  a.reward_model.resize(rounds * actions);
+  a.action.resize(rounds);
+  a.position.assign(rounds, 0);
+  a.rounds.reward.resize(rounds);
+  a.rounds.pscore.assign(rounds, 1.0 / static_cast<double>(actions));
+  a.rounds.position.assign(rounds, 0);
+  Rng rng = make_rng(seed, kArraysStream);
+  for (std::size_t i = 0; i < rounds; ++i) {
+    double* dist = a.action_dist.data() + i * actions;
+    double* q = a.reward_model.data() + i * actions;
+    double sum = 0;
+    for (std::size_t j = 0; j < actions; ++j) {
+      const double u = uniform01(rng);
+      dist[j] = u * u;
+      sum += dist[j];
+      q[j] = uniform01(rng);
+    }
+    for (std::size_t j = 0; j < actions; ++j) dist[j] /= sum;
+    a.action[i] = static_cast<std::int64_t>(uniform_index(rng, actions));
+    a.rounds.reward[i] = uniform01(rng) < q[a.action[i]] ? 1.0 : 0.0;
+  }
+  return a;
+}
+
+double time_reduction(BenchArrays& a, std::size_t actions) {
+  LoggedRounds& r = a.rounds;
+  r.target_pscore.resize(r.size());
+  r.q_logged.resize(r.size());
+  r.q_target.resize(r.size());
+  ActionDistBlock block;
+  block.action_dist = a.action_dist.data();
+  block.reward_model = a.reward_model.data();
+  block.rows = r.size();
+  block.n_actions = actions;
+  block.len_list = 1;
+  block.action = a.action.data();
+  block.position = a.position.data();
+  const auto start = std::chrono::steady_clock::now();
+  const ActionDistProblem problem =
+      reduce_action_dist(block, r.target_pscore.data(), r.q_logged.data(), r.q_target.data());
+  const double seconds = seconds_since(start);
+  if (problem.kind != ActionDistProblem::Kind::kNone) {
+    throw Error(
+        fmt::format("bench ope: the generated arrays fail the checks at row {}", problem.row));
+  }
+  return seconds;
+}
+
+struct EstimatorTiming {
+  double terms_seconds = 0;
+  double aggregation_seconds = 0;
+  std::vector<Estimate> estimates;
+};
+
+EstimatorTiming time_estimators(const LoggedRounds& rounds, OpeConfig config, int threads,
+                                std::uint64_t seed) {
+  config.threads = threads;
+  EstimatorTiming timing;
+  auto start = std::chrono::steady_clock::now();
+  std::vector<NamedTerms> terms;
+  for (const EstimatorSpec& spec : estimator_registry()) {
+    if (spec.kind != EstimatorKind::kBandit) continue;
+    terms.push_back({spec.name, spec.unit, spec.terms(rounds, config)});
+  }
+  timing.terms_seconds = seconds_since(start);
+  start = std::chrono::steady_clock::now();
+  timing.estimates = aggregate_estimates(terms, config, seed);
+  timing.aggregation_seconds = seconds_since(start);
+  return timing;
+}
+
+std::optional<nlohmann::json> run_numpy_baseline(const OpeBenchOptions& options, std::uint64_t seed,
+                                                 std::string& skipped) {
+  const std::filesystem::path script =
+      std::filesystem::path(SHOPRL_SOURCE_DIR) / "bench" / "ope_numpy.py";
+  const nlohmann::json params = {{"rounds", options.rounds},
+                                 {"actions", options.actions},
+                                 {"resamples", options.resamples},
+                                 {"repeats", options.repeats},
+                                 {"seed", seed % (std::uint64_t{1} << 62)},
+                                 {"budget_seconds", 60.0}};
+  const std::string command =
+      fmt::format("'{}' '{}' --params '{}'", options.python, script.string(), params.dump());
+  spdlog::info("running the NumPy baseline: {} {}", options.python, script.string());
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) throw IoError("numpy baseline: cannot start " + options.python);
+  std::string output;
+  char buffer[4096];
+  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    output.append(buffer, got);
+  const int status = ::pclose(pipe);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kNumpyNotImportable) {
+    skipped = fmt::format(
+        "numpy baseline skipped: {} cannot import numpy (apt install python3-numpy; --python "
+        "names another interpreter)",
+        options.python);
+    return std::nullopt;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw IoError("numpy baseline failed: " + options.python + " " + script.string() +
+                  " (needs Debian's python3-numpy; --no-baseline skips it)");
+  return nlohmann::json::parse(output);
+}
+
+void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) {
+  const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
+  apply_logging(loaded.config, global.quiet);
+  OpeConfig config = loaded.config.ope;
+  config.bootstrap_resamples = options.resamples;
+  const std::uint64_t seed = loaded.config.run.seed;
+  const auto n = static_cast<std::size_t>(options.rounds);
+  const auto actions = static_cast<std::size_t>(options.actions);
+
+  auto start = std::chrono::steady_clock::now();
+  BenchArrays arrays = make_arrays(n, actions, seed);
+  spdlog::info("generated {} rounds x {} actions in {:.2f} s", n, actions, seconds_since(start));
+
+  double reduction_seconds = 1e300;
+  for (int r = 0; r < options.repeats; ++r)
+    reduction_seconds = std::min(reduction_seconds, time_reduction(arrays, actions));
+  const double bytes_read = 2.0 * static_cast<double>(n * actions) * sizeof(double);
+
+  struct Row {
+    int threads;
+    EstimatorTiming timing;
+    double total() const { return timing.terms_seconds + timing.aggregation_seconds; }
+  };
+  std::vector<Row> rows;
+  for (int threads : kThreadCounts) {
+    Row best{threads, {}};
+    for (int r = 0; r < options.repeats; ++r) {
+      EstimatorTiming t = time_estimators(arrays.rounds, config, threads, seed);
+      if (r == 0 || t.terms_seconds + t.aggregation_seconds < best.total()) best.timing = t;
+    }
+    spdlog::info("{} thread(s): terms {:.3f} s, aggregation {:.3f} s", threads,
+                 best.timing.terms_seconds, best.timing.aggregation_seconds);
+    rows.push_back(std::move(best));
+  }
+
+  std::optional<nlohmann::json> numpy;
+  std::string numpy_skipped = options.baseline ? "" : "numpy baseline skipped: --no-baseline";
+  if (options.baseline) numpy = run_numpy_baseline(options, seed, numpy_skipped);
+  const double numpy_reduction = numpy ? numpy->at("reduction_seconds").get<double>() : 0;
+  const double numpy_estimates = numpy ? numpy->at("estimates_seconds").get<double>() +
+                                             numpy->at("bootstrap_seconds").get<double>()
+                                       : 0;
+
+  const double rows_d = static_cast<double>(n);
+  if (options.json) {
+    nlohmann::json out = {{"rounds", n},
+                          {"actions", actions},
+                          {"len_list", 1},
+                          {"resamples", options.resamples},
+                          {"hardware_threads", std::thread::hardware_concurrency()}};
+    out["reduction"] = {{"seconds", reduction_seconds},
+                        {"rows_per_sec", rows_d / reduction_seconds},
+                        {"bytes_read", bytes_read},
+                        {"gb_per_sec", bytes_read / reduction_seconds / 1e9}};
+    out["estimators"] = nlohmann::json::array();
+    for (const Row& row : rows) {
+      nlohmann::json names = nlohmann::json::array();
+      for (const Estimate& e : row.timing.estimates) names.push_back(e.estimator);
+      out["estimators"].push_back({{"threads", row.threads},
+                                   {"estimators", names},
+                                   {"terms_seconds", row.timing.terms_seconds},
+                                   {"aggregation_seconds", row.timing.aggregation_seconds},
+                                   {"seconds", row.total()},
+                                   {"rows_per_sec", rows_d / row.total()}});
+    }
+    if (numpy) {
+      out["numpy"] = *numpy;
+      out["reduction"]["ratio"] = numpy_reduction / reduction_seconds;
+      for (auto& e : out["estimators"]) e["ratio"] = numpy_estimates / e["seconds"].get<double>();
+    } else {
+      out["numpy_skipped"] = numpy_skipped;
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+
+  fmt::print(
+      "ope benchmark: {} rounds x {} actions (len_list 1), {} bootstrap resamples; hardware "
+      "threads: {}\n\n",
+      n, actions, options.resamples, std::thread::hardware_concurrency());
+  fmt::print("{:<46}{:>10}{:>14}{:>10}{:>12}{:>9}\n", "step", "seconds", "rows/s", "GB/s",
+             "numpy s", "ratio");
+  fmt::print("{:<46}{:>10.3f}{:>14.0f}{:>10.2f}{:>12}{:>9}\n",
+             "reduction (action_dist, q -> rounds; checked)", reduction_seconds,
+             rows_d / reduction_seconds, bytes_read / reduction_seconds / 1e9,
+             numpy ? fmt::format("{:.3f}", numpy_reduction) : "-",
+             numpy ? fmt::format("{:.1f}", numpy_reduction / reduction_seconds) : "");
+  for (const Row& row : rows) {
+    fmt::print("{:<46}{:>10.3f}{:>14.0f}{:>10}{:>12}{:>9}\n",
+               fmt::format("{} estimators + bootstrap, {} thread(s)", row.timing.estimates.size(),
+                           row.threads),
+               row.total(), rows_d / row.total(), "",
+               numpy ? fmt::format("{:.3f}", numpy_estimates) : "-",
+               numpy ? fmt::format("{:.1f}", numpy_estimates / row.total()) : "");
+    fmt::print("{:<46}{:>10.3f}\n", "  of which terms", row.timing.terms_seconds);
+  }
+  if (numpy) {
+    const int timed = numpy->at("bootstrap_resamples_timed").get<int>();
+    fmt::print(
+        "\nnumpy {}: the same checks and gathers; IPW and DR only (2 of the 7 estimators), "
+        "bootstrap by index resampling{}.\nratio: numpy seconds / shoprl seconds.\n",
+        numpy->at("numpy").get<std::string>(),
+        timed < options.resamples
+            ? fmt::format(" ({} of {} resamples timed, scaled)", timed, options.resamples)
+            : "");
+  } else {
+    fmt::print("\n{}\n", numpy_skipped);
+  }
+}
+
+}  // namespace
+
+void add_ope_bench_command(CLI::App& bench, const GlobalOptions& global) {
+  auto options = std::make_shared<OpeBenchOptions>();
+  CLI::App* ope = bench.add_subcommand(
+      "ope", "OBP array reduction and the bandit estimators with bootstrap, vs NumPy");
+  add_config_options(*ope, options->config);
+  ope->add_option("--rounds", options->rounds, "Rounds (rows)")->check(CLI::PositiveNumber);
+  ope->add_option("--actions", options->actions, "Actions per round")->check(CLI::PositiveNumber);
+  ope->add_option("--resamples", options->resamples, "Bootstrap resamples")
+      ->check(CLI::NonNegativeNumber);
+  ope->add_option("--repeats", options->repeats, "Timed repetitions (best is reported)")
+      ->check(CLI::PositiveNumber);
+  ope->add_flag("--json", options->json, "Print the results as JSON");
+  ope->add_option("--python", options->python, "Python with numpy for the baseline");
+  ope->add_flag("!--no-baseline", options->baseline, "Skip the NumPy baseline");
+  ope->callback([options, &global] { run_ope_bench(*options, global); });
+}
+
+}  // namespace shoprl

@@ -1,0 +1,187 @@
+// `shoprl ope --input FILE.h5`: every configured estimator on an Open Bandit Pipeline-convention
+// file, as a table or as JSON, beside the logging policy's own value (the mean logged reward).
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "app/app_config.h"
+#include "app/commands.h"
+#include "app/run_context.h"
+#include "core/error.h"
+#include "core/seeding.h"
+#include "eval/estimate.h"
+#include "eval/estimator_registry.h"
+#include "eval/obp_file.h"
+
+namespace shoprl {
+namespace {
+
+// The bootstrap's stream under run.seed when ope.bootstrap_seed is 0.
+constexpr std::uint64_t kBootstrapStream = 0x0b5eed;
+constexpr const char* kLoggingName = "logging";
+
+struct OpeOptions {
+  ConfigOptions config;
+  std::string input;
+  bool json = false;
+};
+
+void check_reward_range(const LoggedRounds& rounds, const std::string& input) {
+  for (std::size_t i = 0; i < rounds.size(); ++i) {
+    if (rounds.reward[i] < rounds.reward_min || rounds.reward[i] > rounds.reward_max) {
+      throw DataError(fmt::format(
+          "{}: dataset /reward: row {}: reward {} is outside [ope.reward_min, ope.reward_max] = "
+          "[{}, {}] (the bounded-reward intervals rely on it; set them with --set)",
+          input, i, rounds.reward[i], rounds.reward_min, rounds.reward_max));
+    }
+  }
+}
+
+// The logging policy's value: the mean logged reward, through the same aggregation (its
+// bootstrap is paired with the estimators').
+NamedTerms logging_policy_terms(const LoggedRounds& rounds) {
+  NamedTerms named{kLoggingName, "round", {}};
+  named.terms.contribution = rounds.reward;
+  named.terms.contribution_min = rounds.reward_min;
+  named.terms.contribution_max = rounds.reward_max;
+  return named;
+}
+
+nlohmann::json interval_json(const Interval& interval) {
+  if (!interval.defined()) return nullptr;
+  return {{"low", interval.low}, {"high", interval.high}};
+}
+
+// NaN becomes null (nlohmann would write null too, but say so explicitly).
+nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+
+nlohmann::json estimate_json(const Estimate& e, double logging_value) {
+  return {{"value", number(e.value)},
+          {"std_error", number(e.std_error)},
+          {"ci_low", number(e.ci.low)},
+          {"ci_high", number(e.ci.high)},
+          {"unit", e.unit},
+          {"units", e.units},
+          {"intervals",
+           {{"bootstrap", interval_json(e.ci_bootstrap)},
+            {"t", interval_json(e.ci_t)},
+            {"normal", interval_json(e.ci_normal)},
+            {"hoeffding", interval_json(e.ci_hoeffding)},
+            {"bernstein", interval_json(e.ci_bernstein)}}},
+          {"effective_sample_size", number(e.effective_sample_size)},
+          {"max_weight", number(e.max_weight)},
+          {"clipped_fraction", number(e.clipped_fraction)},
+          {"relative_to_logging", number(e.value / logging_value)}};
+}
+
+std::string cell(double x, const char* format = "{:.6f}") {
+  return std::isfinite(x) ? fmt::format(fmt::runtime(format), x) : std::string("-");
+}
+
+std::string estimates_table(const std::vector<Estimate>& estimates, const Estimate& logging,
+                            const OpeConfig& config) {
+  std::string out =
+      fmt::format("{:<10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n", "estimator",
+                  "value", "std err", "ci low", "ci high", "ESS", "max w", "clipped", "relative");
+  auto row = [&](const Estimate& e) {
+    out += fmt::format("{:<10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n",
+                       e.estimator, cell(e.value), cell(e.std_error), cell(e.ci.low),
+                       cell(e.ci.high), cell(e.effective_sample_size, "{:.1f}"),
+                       cell(e.max_weight, "{:.3f}"), cell(100 * e.clipped_fraction, "{:.2f}%"),
+                       cell(e.value / logging.value, "{:.4f}"));
+  };
+  row(logging);
+  std::string declined;
+  for (const Estimate& e : estimates) {
+    if (e.declined.empty()) {
+      row(e);
+    } else {
+      declined += fmt::format("{:<10} declined: {}\n", e.estimator, e.declined);
+    }
+  }
+  out += declined;
+  out += fmt::format(
+      "{:.0f}% intervals: {}{}; relative = value / the logging policy's value (mean logged "
+      "reward)\n",
+      100 * config.confidence, config.interval,
+      config.interval == "bootstrap" ? fmt::format(" ({} resamples)", config.bootstrap_resamples)
+                                     : "");
+  return out;
+}
+
+void run_ope(const OpeOptions& options, const GlobalOptions& global) {
+  const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
+  apply_logging(loaded.config, global.quiet);
+  const OpeConfig& config = loaded.config.ope;
+  // Unknown names fail before the file is read.
+  std::vector<const EstimatorSpec*> specs;
+  for (const std::string& name : config.estimators) specs.push_back(&find_estimator(name));
+  const std::uint64_t seed = config.bootstrap_seed != 0
+                                 ? config.bootstrap_seed
+                                 : derive_seed(loaded.config.run.seed, kBootstrapStream);
+
+  const auto start = std::chrono::steady_clock::now();
+  ObpReadOptions read_options;
+  read_options.reward_min = config.reward_min;
+  read_options.reward_max = config.reward_max;
+  const ObpInput input = read_obp_file(options.input, read_options);
+  const LoggedRounds& rounds = input.rounds;
+  check_reward_range(rounds, options.input);
+  spdlog::info("read {}: {} rounds, {} actions, {} slots{} ({:.2f} s)", options.input,
+               rounds.size(), input.n_actions, rounds.len_list,
+               rounds.has_reward_model() ? ", with a reward model" : "",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+
+  std::vector<NamedTerms> terms;
+  terms.push_back(logging_policy_terms(rounds));
+  for (const EstimatorSpec* spec : specs) {
+    terms.push_back({spec->name, spec->unit, spec->terms(rounds, config)});
+  }
+  std::vector<Estimate> estimates = aggregate_estimates(terms, config, seed);
+  const Estimate logging = estimates.front();
+  estimates.erase(estimates.begin());
+
+  if (!options.json) {
+    fmt::print("{}", estimates_table(estimates, logging, config));
+    return;
+  }
+  nlohmann::json out = {{"input", options.input},
+                        {"rounds", rounds.size()},
+                        {"config", loaded.resolved_yaml},
+                        {"seed", seed}};
+  out["logging_policy_value"] = {{"value", number(logging.value)},
+                                 {"std_error", number(logging.std_error)},
+                                 {"ci_low", number(logging.ci.low)},
+                                 {"ci_high", number(logging.ci.high)}};
+  out["estimates"] = nlohmann::json::object();
+  out["declined"] = nlohmann::json::object();
+  for (const Estimate& e : estimates) {
+    if (e.declined.empty()) {
+      out["estimates"][e.estimator] = estimate_json(e, logging.value);
+    } else {
+      out["declined"][e.estimator] = e.declined;
+    }
+  }
+  fmt::print("{}\n", out.dump(2));
+}
+
+}  // namespace
+
+void add_ope_command(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<OpeOptions>();
+  CLI::App* ope = app.add_subcommand(
+      "ope", "Off-policy estimates from an Open Bandit Pipeline-convention HDF5 file");
+  ope->footer(
+      "The file holds reward, action, position, pscore and action_dist[n, actions, slots] (and "
+      "optionally estimated_rewards_by_reg_model for DM and the DR family); docs/ope.md.");
+  ope->add_option("-i,--input", options->input, "HDF5 file in the OBP convention")->required();
+  add_config_options(*ope, options->config);
+  ope->add_flag("--json", options->json, "Print JSON instead of a table");
+  ope->callback([options, &global] { run_ope(*options, global); });
+}
+
+}  // namespace shoprl
