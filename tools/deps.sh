@@ -9,6 +9,8 @@ SHOPRL_PACKAGES=(
   libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-pandas python3-h5py
+  # Headless browser for tests/e2e/report_chromium_test.cpp (renders the evaluation report).
+  chromium
 )
 
 missing=()

@@ -2,33 +2,27 @@
 // report.md and a self-contained index.html (inline SVG, no network) by report_writer.
 #pragma once
 
-#include <map>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "eval/estimate.h"
 #include "eval/ranking_metrics.h"
+#include "eval/weight_histogram.h"
 
 namespace shoprl {
 
-struct WeightHistogram {
-  std::string estimator;           // whose weights ("ipw")
-  std::vector<double> bin_edges;   // log10(weight) edges, size = counts + 1
-  std::vector<std::uint64_t> counts;
-  std::uint64_t zero_weights = 0;  // weights == 0 (log undefined), counted apart
-};
-
 struct EvaluationReport {
   std::string title;
-  std::string input;               // what was evaluated: file or store path
-  std::string evaluation_policy;   // description
-  std::string logging_policy;      // description
-  std::string resolved_config;     // YAML
+  std::string input;              // what was evaluated: file or store path
+  std::string evaluation_policy;  // description
+  std::string logging_policy;     // description
+  std::string resolved_config;    // YAML
   std::uint64_t seed = 0;
   std::size_t rounds = 0;
   double confidence = 0.95;
-  std::string interval;            // the kind in ci
+  std::string interval;  // the kind in ci
   // The logging policy's own value: the mean logged reward per round, with its interval.
   Estimate logging_value;
   std::vector<Estimate> estimates;

@@ -1,0 +1,329 @@
+// index.html: the report as one self-contained page (inline CSS and SVG; no scripts, fonts or
+// URLs). Every number shown carries data-key="<path in report.json>" and every plotted mark its
+// value, and each <svg> states its linear axes as data attributes (LinearAxis), so that a test
+// can check the page against report.json (tests/e2e/report_chromium_test.cpp).
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "eval/evaluation_report.h"
+#include "eval/report_format.h"
+#include "eval/svg_plot.h"
+
+namespace shoprl {
+
+namespace {
+
+constexpr const char* kStyle = R"css(
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; }
+dl.meta { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
+dl.meta dt { font-weight: bold; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+tr.logging td { color: #555; font-style: italic; }
+svg { display: block; margin: 0.5em 0; font-size: 12px; }
+svg .axis { stroke: #444; stroke-width: 1; }
+svg .grid { stroke: #ddd; stroke-width: 1; }
+svg .ci { stroke: #1f4e8c; stroke-width: 2; }
+svg .point { fill: #1f4e8c; }
+svg .logging-line { stroke: #888; stroke-width: 1.5; }
+svg .true-line { stroke: #b22; stroke-width: 1.5; stroke-dasharray: 6 4; }
+svg .bar { fill: #5b8cc8; }
+pre { background: #f4f4f4; padding: 1em; overflow-x: auto; }
+)css";
+
+std::string num(double value) { return format_report_number(value); }
+
+// A cell (or span) showing one figure of report.json.
+std::string keyed(const char* tag, const std::string& key, const std::string& text,
+                  const std::string& css_class = "") {
+  std::string out = std::string("<") + tag;
+  if (!css_class.empty()) out += " class=\"" + css_class + "\"";
+  return out + " data-key=\"" + xml_escape(key) + "\">" + xml_escape(text) + "</" + tag + ">";
+}
+std::string number_cell(const std::string& key, double value) {
+  return keyed("td", key, num(value), "num");
+}
+
+std::string header_section(const EvaluationReport& report) {
+  std::string out = keyed("h1", "title", report.title) + "\n<dl class=\"meta\">\n";
+  const auto item = [&](const char* label, const std::string& body) {
+    out += std::string("<dt>") + label + "</dt><dd>" + body + "</dd>\n";
+  };
+  item("Input", keyed("code", "input", report.input));
+  item("Evaluation policy", keyed("span", "evaluation_policy", report.evaluation_policy));
+  item("Logging policy", keyed("span", "logging_policy", report.logging_policy));
+  item("Seed", keyed("span", "seed", std::to_string(report.seed)));
+  item("Rounds", keyed("span", "rounds", std::to_string(report.rounds)));
+  item("Intervals", keyed("span", "interval", report.interval) + " at confidence " +
+                        keyed("span", "confidence", num(report.confidence)));
+  out += "</dl>\n<p>Numbers have " + std::to_string(kReportSignificantDigits) +
+         " significant digits (report.json has them in full); n/a: undefined.</p>\n";
+  return out;
+}
+
+std::string estimates_table(const EvaluationReport& report) {
+  const bool has_truth = report.true_value.has_value();
+  std::string out =
+      "<h2>Estimates</h2>\n<table id=\"estimates\">\n<tr><th>Estimator</th>"
+      "<th>Value</th><th>Std. error</th><th>CI low</th><th>CI high</th>"
+      "<th>Value / logging</th>";
+  if (has_truth) out += "<th>Error vs true</th>";
+  out += "<th>ESS</th><th>Max weight</th><th>Clipped fraction</th><th>Units</th></tr>\n";
+  const Estimate& logging = report.logging_value;
+  const int blanks = has_truth ? 4 : 3;
+  out += "<tr class=\"logging\"><td>logging policy (mean logged reward)</td>" +
+         number_cell("logging_policy_value.value", logging.value) +
+         number_cell("logging_policy_value.std_error", logging.std_error) +
+         number_cell("logging_policy_value.ci_low", logging.ci.low) +
+         number_cell("logging_policy_value.ci_high", logging.ci.high) + "<td>1</td>";
+  for (int i = 0; i < blanks; ++i) out += "<td></td>";
+  out += "<td>" + keyed("span", "rounds", std::to_string(report.rounds)) + " round</td></tr>\n";
+  for (const Estimate* e : computed_estimates(report.estimates)) {
+    const std::string key = "estimates." + e->estimator + ".";
+    out += "<tr data-estimator=\"" + xml_escape(e->estimator) + "\"><td>" +
+           xml_escape(e->estimator) + "</td>" + number_cell(key + "value", e->value) +
+           number_cell(key + "std_error", e->std_error) + number_cell(key + "ci_low", e->ci.low) +
+           number_cell(key + "ci_high", e->ci.high) +
+           number_cell(key + "relative_to_logging", relative_to_logging(*e, logging));
+    if (has_truth) {
+      out += number_cell(key + "true_value_error", true_value_error(*e, report.true_value));
+    }
+    out += number_cell(key + "effective_sample_size", e->effective_sample_size) +
+           number_cell(key + "max_weight", e->max_weight) +
+           number_cell(key + "clipped_fraction", e->clipped_fraction) + "<td>" +
+           keyed("span", key + "units", std::to_string(e->units)) + " " +
+           keyed("span", key + "unit", e->unit) + "</td></tr>\n";
+  }
+  out += "</table>\n";
+  if (has_truth) {
+    out += "<p>True value of the evaluation policy: " +
+           keyed("span", "true_value", num(*report.true_value));
+    if (report.true_value_std_error) {
+      out += " (std. error " +
+             keyed("span", "true_value_std_error", num(*report.true_value_std_error)) + ")";
+    }
+    out += "; each error is value &minus; true value.</p>\n";
+  }
+  return out;
+}
+
+std::string intervals_table(const EvaluationReport& report) {
+  std::string out = "<h2>Intervals by kind</h2>\n<table id=\"intervals\">\n<tr><th>Estimator</th>";
+  for (const IntervalKind& kind : interval_kinds())
+    out += std::string("<th>") + kind.name + "</th>";
+  out += "</tr>\n";
+  for (const Estimate* e : computed_estimates(report.estimates)) {
+    out += "<tr><td>" + xml_escape(e->estimator) + "</td>";
+    for (const IntervalKind& kind : interval_kinds()) {
+      const Interval& interval = e->*kind.interval;
+      if (!interval.defined()) {
+        out += "<td>n/a</td>";
+        continue;
+      }
+      const std::string key = "estimates." + e->estimator + ".intervals." + kind.name + ".";
+      out += "<td>[" + keyed("span", key + "0", num(interval.low)) + ", " +
+             keyed("span", key + "1", num(interval.high)) + "]</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</table>\n";
+}
+
+// The forest plot: one row per estimate, a dot at the value and a line over the interval the
+// config chose; a solid vertical line at the logging policy's value and a dashed one at the
+// true value.
+std::string forest_plot(const EvaluationReport& report) {
+  const std::vector<const Estimate*> estimates = computed_estimates(report.estimates);
+  std::vector<double> shown;
+  const auto consider = [&](double v) {
+    if (std::isfinite(v)) shown.push_back(v);
+  };
+  for (const Estimate* e : estimates) {
+    consider(e->value);
+    consider(e->ci.low);
+    consider(e->ci.high);
+  }
+  consider(report.logging_value.value);
+  if (report.true_value) consider(*report.true_value);
+  if (estimates.empty() || shown.empty()) return "<p>No estimate to plot.</p>\n";
+
+  double low = *std::min_element(shown.begin(), shown.end());
+  double high = *std::max_element(shown.begin(), shown.end());
+  const double pad = high > low ? 0.05 * (high - low) : (low != 0 ? 0.1 * std::abs(low) : 1.0);
+  const std::vector<double> ticks = nice_ticks(low - pad, high + pad, 6);
+  constexpr double kWidth = 760, kLeft = 150, kRight = 30, kTop = 34, kRowHeight = 28, kBottom = 40;
+  const double plot_bottom = kTop + kRowHeight * static_cast<double>(estimates.size());
+  const double height = plot_bottom + kBottom;
+  const LinearAxis x{ticks.front(), ticks.back(), kLeft, kWidth - kRight};
+
+  std::string out = "<h2>Forest plot</h2>\n<svg id=\"forest-plot\" width=\"" +
+                    format_pixel(kWidth) + "\" height=\"" + format_pixel(height) +
+                    "\" viewBox=\"0 0 " + format_pixel(kWidth) + " " + format_pixel(height) + "\"" +
+                    x.data_attributes("x") + " role=\"img\" aria-label=\"forest plot\">\n";
+  for (const double tick : ticks) {
+    const std::string px = format_pixel(x.to_pixel(tick));
+    out += "<line class=\"grid\" x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" + format_pixel(kTop) +
+           "\" y2=\"" + format_pixel(plot_bottom) + "\"/>\n<text class=\"tick\" x=\"" + px +
+           "\" y=\"" + format_pixel(plot_bottom + 18) + "\" text-anchor=\"middle\">" + num(tick) +
+           "</text>\n";
+  }
+  out += "<line class=\"axis\" x1=\"" + format_pixel(kLeft) + "\" x2=\"" +
+         format_pixel(kWidth - kRight) + "\" y1=\"" + format_pixel(plot_bottom) + "\" y2=\"" +
+         format_pixel(plot_bottom) + "\"/>\n";
+  const auto reference = [&](const char* css_class, double value, const std::string& label,
+                             double label_y) {
+    if (!std::isfinite(value)) return;
+    const std::string px = format_pixel(x.to_pixel(value));
+    out += std::string("<line class=\"") + css_class + "\" data-value=\"" + format_exact(value) +
+           "\" x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" + format_pixel(kTop - 6) + "\" y2=\"" +
+           format_pixel(plot_bottom) + "\"/>\n<text class=\"" + css_class + "-label\" x=\"" + px +
+           "\" y=\"" + format_pixel(label_y) + "\" text-anchor=\"middle\">" + xml_escape(label) +
+           "</text>\n";
+  };
+  reference("logging-line", report.logging_value.value,
+            "logging " + num(report.logging_value.value), 12);
+  if (report.true_value) {
+    reference("true-line", *report.true_value, "true value " + num(*report.true_value), 24);
+  }
+  for (std::size_t i = 0; i < estimates.size(); ++i) {
+    const Estimate& e = *estimates[i];
+    const std::string y = format_pixel(kTop + kRowHeight * (static_cast<double>(i) + 0.5));
+    const std::string name = xml_escape(e.estimator);
+    out += "<text class=\"label\" x=\"" + format_pixel(kLeft - 10) + "\" y=\"" + y +
+           "\" dy=\"4\" text-anchor=\"end\">" + name + "</text>\n";
+    if (e.ci.defined()) {
+      // An unbounded interval is drawn to the edge of the plot.
+      const auto clamp = [&](double v) {
+        return format_pixel(std::clamp(x.to_pixel(v), x.range_low, x.range_high));
+      };
+      out += "<line class=\"ci\" data-estimator=\"" + name + "\" x1=\"" + clamp(e.ci.low) +
+             "\" x2=\"" + clamp(e.ci.high) + "\" y1=\"" + y + "\" y2=\"" + y + "\"/>\n";
+    }
+    if (std::isfinite(e.value)) {
+      out += "<circle class=\"point\" data-estimator=\"" + name + "\" data-value=\"" +
+             format_exact(e.value) + "\" data-ci-low=\"" + format_exact(e.ci.low) +
+             "\" data-ci-high=\"" + format_exact(e.ci.high) + "\" cx=\"" +
+             format_pixel(x.to_pixel(e.value)) + "\" cy=\"" + y + "\" r=\"5\"/>\n";
+    }
+  }
+  out += "</svg>\n<p>Dots: estimates; lines: " + xml_escape(report.interval) +
+         " intervals; solid vertical line: the logging policy's mean reward";
+  if (report.true_value) out += "; dashed: the evaluation policy's true value";
+  return out + ".</p>\n";
+}
+
+// The importance-weight histogram: bars over log10(weight) bins (x labelled in weights).
+std::string weight_histogram_plot(const WeightHistogram& histogram) {
+  std::string out = "<h2>Importance weights (" + xml_escape(histogram.estimator) + ")</h2>\n";
+  std::uint64_t max_count = 0;
+  for (const std::uint64_t count : histogram.counts) max_count = std::max(max_count, count);
+  const std::string zeros =
+      keyed("span", "weight_histogram.zero_weights", std::to_string(histogram.zero_weights)) +
+      " weights equal to zero (log undefined) are not plotted.";
+  if (histogram.counts.empty() || histogram.bin_edges.size() != histogram.counts.size() + 1) {
+    return out + "<p>No positive weights. " + zeros + "</p>\n";
+  }
+  constexpr double kWidth = 760, kHeight = 280, kLeft = 60, kRight = 30, kTop = 20, kBottom = 56;
+  const LinearAxis x{histogram.bin_edges.front(), histogram.bin_edges.back(), kLeft,
+                     kWidth - kRight};
+  const std::vector<double> count_ticks = nice_ticks(0, std::max<double>(1, max_count), 5);
+  const LinearAxis y{0, count_ticks.back(), kHeight - kBottom, kTop};
+
+  out += "<svg id=\"weight-histogram\" width=\"" + format_pixel(kWidth) + "\" height=\"" +
+         format_pixel(kHeight) + "\" viewBox=\"0 0 " + format_pixel(kWidth) + " " +
+         format_pixel(kHeight) + "\"" + x.data_attributes("x") + y.data_attributes("y") +
+         " role=\"img\" aria-label=\"importance weight histogram\">\n";
+  for (const double tick : count_ticks) {
+    const std::string py = format_pixel(y.to_pixel(tick));
+    out += "<line class=\"grid\" x1=\"" + format_pixel(kLeft) + "\" x2=\"" +
+           format_pixel(kWidth - kRight) + "\" y1=\"" + py + "\" y2=\"" + py +
+           "\"/>\n<text class=\"tick\" x=\"" + format_pixel(kLeft - 6) + "\" y=\"" + py +
+           "\" dy=\"4\" text-anchor=\"end\">" + num(tick) + "</text>\n";
+  }
+  for (std::size_t b = 0; b < histogram.counts.size(); ++b) {
+    const double left = x.to_pixel(histogram.bin_edges[b]);
+    const double right = x.to_pixel(histogram.bin_edges[b + 1]);
+    const double top = y.to_pixel(static_cast<double>(histogram.counts[b]));
+    out += "<rect class=\"bar\" data-count=\"" + std::to_string(histogram.counts[b]) +
+           "\" data-bin-low=\"" + format_exact(histogram.bin_edges[b]) + "\" data-bin-high=\"" +
+           format_exact(histogram.bin_edges[b + 1]) + "\" x=\"" + format_pixel(left) + "\" y=\"" +
+           format_pixel(top) + "\" width=\"" + format_pixel(std::max(0.0, right - left - 1)) +
+           "\" height=\"" + format_pixel(y.to_pixel(0) - top) + "\"/>\n";
+  }
+  const std::string base = format_pixel(y.to_pixel(0));
+  out += "<line class=\"axis\" x1=\"" + format_pixel(kLeft) + "\" x2=\"" +
+         format_pixel(kWidth - kRight) + "\" y1=\"" + base + "\" y2=\"" + base + "\"/>\n";
+  // Ticks at nice log10 positions inside the bins' span, labelled with the weight itself; whole
+  // decades (at most 6 ticks' worth of steps) once the span has two.
+  const double decades = x.domain_high - x.domain_low;
+  const int tick_count = decades >= 2 ? std::min(6, static_cast<int>(decades)) : 6;
+  for (const double tick : nice_ticks(x.domain_low, x.domain_high, tick_count)) {
+    if (tick < x.domain_low - 1e-9 || tick > x.domain_high + 1e-9) continue;
+    const std::string px = format_pixel(x.to_pixel(tick));
+    out += "<line class=\"axis\" data-log10=\"" + format_exact(tick) + "\" x1=\"" + px +
+           "\" x2=\"" + px + "\" y1=\"" + base + "\" y2=\"" + format_pixel(y.to_pixel(0) + 5) +
+           "\"/>\n<text class=\"tick\" x=\"" + px + "\" y=\"" + format_pixel(y.to_pixel(0) + 18) +
+           "\" text-anchor=\"middle\">" + num(std::pow(10.0, tick)) + "</text>\n";
+  }
+  out += "<text x=\"" + format_pixel((kLeft + kWidth - kRight) / 2) + "\" y=\"" +
+         format_pixel(kHeight - 8) +
+         "\" text-anchor=\"middle\">importance weight (log scale)</text>\n</svg>\n";
+  return out + "<p>Bars: number of weights per bin of log10(weight). " + zeros + "</p>\n";
+}
+
+std::string ranking_table(const RankingMetrics& ranking) {
+  std::string out = "<h2>Next-item ranking (" + keyed("span", "ranking.scorer", ranking.scorer) +
+                    ")</h2>\n<table id=\"ranking\">\n<tr><th>Events</th><th>k</th><th>HR@k</th>"
+                    "<th>NDCG@k</th></tr>\n";
+  const auto rows = [&](const std::string& kind, std::size_t events,
+                        const std::vector<RankingAtK>& cutoffs) {
+    for (std::size_t i = 0; i < cutoffs.size(); ++i) {
+      const std::string key = "ranking." + kind + "." + std::to_string(i) + ".";
+      out += "<tr><td>" + kind + " (" +
+             keyed("span", "ranking." + kind.substr(0, kind.size() - 1) + "_events",
+                   std::to_string(events)) +
+             ")</td>" + keyed("td", key + "k", std::to_string(cutoffs[i].k), "num") +
+             number_cell(key + "hit_rate", cutoffs[i].hit_rate) +
+             number_cell(key + "ndcg", cutoffs[i].ndcg) + "</tr>\n";
+    }
+  };
+  rows("clicks", ranking.click_events, ranking.clicks);
+  rows("purchases", ranking.purchase_events, ranking.purchases);
+  return out + "</table>\n";
+}
+
+}  // namespace
+
+std::string report_html(const EvaluationReport& report) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+      xml_escape(report.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  out += header_section(report) + estimates_table(report) + forest_plot(report) +
+         intervals_table(report);
+  bool any_declined = false;
+  for (const Estimate& e : report.estimates) {
+    if (e.declined.empty()) continue;
+    if (!any_declined) out += "<h2>Declined estimators</h2>\n<ul id=\"declined\">\n";
+    any_declined = true;
+    out += "<li><code>" + xml_escape(e.estimator) +
+           "</code>: " + keyed("span", "declined." + e.estimator, e.declined) + "</li>\n";
+  }
+  if (any_declined) out += "</ul>\n";
+  if (report.weights) out += weight_histogram_plot(*report.weights);
+  if (report.ranking) out += ranking_table(*report.ranking);
+  if (!report.notes.empty()) {
+    out += "<h2>Notes</h2>\n<ul id=\"notes\">\n";
+    for (std::size_t i = 0; i < report.notes.size(); ++i) {
+      out += keyed("li", "notes." + std::to_string(i), report.notes[i]) + "\n";
+    }
+    out += "</ul>\n";
+  }
+  out += "<details><summary>Resolved configuration</summary>" +
+         keyed("pre", "config", report.resolved_config) + "</details>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace shoprl

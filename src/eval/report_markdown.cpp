@@ -1,0 +1,150 @@
+// report.md: the report's tables as GitHub-flavoured markdown, numbers to
+// kReportSignificantDigits significant digits.
+#include <string>
+
+#include "eval/evaluation_report.h"
+#include "eval/report_format.h"
+
+namespace shoprl {
+
+namespace {
+
+// A table cell: pipes would end the cell and newlines the row.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string row(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const std::string& text : cells) out += " " + cell(text) + " |";
+  return out + "\n";
+}
+
+std::string table_header(const std::vector<std::string>& names) {
+  std::string rule = "|";
+  for (std::size_t i = 0; i < names.size(); ++i) rule += i == 0 ? "---|" : "---:|";
+  return row(names) + rule + "\n";
+}
+
+std::string num(double value) { return format_report_number(value); }
+
+std::string interval_text(const Interval& interval) {
+  if (!interval.defined()) return "n/a";
+  return "[" + num(interval.low) + ", " + num(interval.high) + "]";
+}
+
+std::string estimates_section(const EvaluationReport& report) {
+  const bool has_truth = report.true_value.has_value();
+  std::vector<std::string> names = {"Estimator", "Value",   "Std. error",
+                                    "CI low",    "CI high", "Value / logging"};
+  if (has_truth) names.push_back("Error vs true");
+  for (const char* name : {"ESS", "Max weight", "Clipped fraction", "Units"}) {
+    names.push_back(name);
+  }
+  std::string out = "## Estimates\n\n" + table_header(names);
+  const Estimate& logging = report.logging_value;
+  std::vector<std::string> logging_row = {"logging policy (mean logged reward)",
+                                          num(logging.value),
+                                          num(logging.std_error),
+                                          num(logging.ci.low),
+                                          num(logging.ci.high),
+                                          "1"};
+  if (has_truth) logging_row.push_back("");
+  for (int i = 0; i < 3; ++i) logging_row.push_back("");
+  logging_row.push_back(std::to_string(report.rounds) + " round");
+  out += row(logging_row);
+  for (const Estimate* e : computed_estimates(report.estimates)) {
+    std::vector<std::string> cells = {e->estimator,      num(e->value),
+                                      num(e->std_error), num(e->ci.low),
+                                      num(e->ci.high),   num(relative_to_logging(*e, logging))};
+    if (has_truth) cells.push_back(num(true_value_error(*e, report.true_value)));
+    cells.push_back(num(e->effective_sample_size));
+    cells.push_back(num(e->max_weight));
+    cells.push_back(num(e->clipped_fraction));
+    cells.push_back(std::to_string(e->units) + " " + e->unit);
+    out += row(cells);
+  }
+  if (has_truth) {
+    out += "\nTrue value of the evaluation policy: " + num(*report.true_value);
+    if (report.true_value_std_error)
+      out += " (std. error " + num(*report.true_value_std_error) + ")";
+    out += "; each error is value - true value.\n";
+  }
+  return out;
+}
+
+std::string intervals_section(const EvaluationReport& report) {
+  std::vector<std::string> names = {"Estimator"};
+  for (const IntervalKind& kind : interval_kinds()) names.push_back(kind.name);
+  std::string out = "## Intervals by kind\n\n" + table_header(names);
+  for (const Estimate* e : computed_estimates(report.estimates)) {
+    std::vector<std::string> cells = {e->estimator};
+    for (const IntervalKind& kind : interval_kinds())
+      cells.push_back(interval_text(e->*kind.interval));
+    out += row(cells);
+  }
+  return out;
+}
+
+std::string ranking_section(const RankingMetrics& ranking) {
+  std::string out = "## Next-item ranking (" + ranking.scorer + ")\n\n" +
+                    table_header({"Events", "k", "HR@k", "NDCG@k"});
+  const auto rows = [&](const std::string& kind, std::size_t events,
+                        const std::vector<RankingAtK>& cutoffs) {
+    for (const RankingAtK& at : cutoffs) {
+      out += row({kind + " (" + std::to_string(events) + ")", std::to_string(at.k),
+                  num(at.hit_rate), num(at.ndcg)});
+    }
+  };
+  rows("clicks", ranking.click_events, ranking.clicks);
+  rows("purchases", ranking.purchase_events, ranking.purchases);
+  return out;
+}
+
+}  // namespace
+
+std::string report_markdown(const EvaluationReport& report) {
+  std::string out = "# " + report.title + "\n\n";
+  out += "- Input: `" + report.input + "`\n";
+  out += "- Evaluation policy: " + report.evaluation_policy + "\n";
+  out += "- Logging policy: " + report.logging_policy + "\n";
+  out += "- Seed: " + std::to_string(report.seed) + "; rounds: " + std::to_string(report.rounds) +
+         "; intervals: " + report.interval + " at " + num(100 * report.confidence) + "%\n\n";
+  out += "Numbers have " + std::to_string(kReportSignificantDigits) +
+         " significant digits (report.json has them in full); n/a: undefined.\n\n";
+  out += estimates_section(report) + "\n" + intervals_section(report);
+
+  bool any_declined = false;
+  for (const Estimate& e : report.estimates) {
+    if (e.declined.empty()) continue;
+    if (!any_declined) out += "\n## Declined estimators\n\n";
+    any_declined = true;
+    out += "- " + e.estimator + ": " + e.declined + "\n";
+  }
+  if (report.weights) {
+    const WeightHistogram& w = *report.weights;
+    std::uint64_t positive = 0;
+    for (const std::uint64_t count : w.counts) positive += count;
+    out += "\n## Importance weights (" + w.estimator + ")\n\n" + std::to_string(positive) +
+           " positive weights in " + std::to_string(w.counts.size()) + " log10 bins; " +
+           std::to_string(w.zero_weights) + " zero weights.\n";
+  }
+  if (report.ranking) out += "\n" + ranking_section(*report.ranking);
+  if (!report.notes.empty()) {
+    out += "\n## Notes\n\n";
+    for (const std::string& note : report.notes) out += "- " + note + "\n";
+  }
+  return out;
+}
+
+}  // namespace shoprl

@@ -1,0 +1,282 @@
+// Renders the report's index.html in headless Chromium (Debian's chromium; skipped when absent)
+// and checks the page as the browser built it against report.json: every number shown, every
+// forest-plot dot and interval at the pixel the documented axis gives its JSON value, and every
+// histogram bar's count and height. A screenshot checks that the page paints something.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/atomic_file.h"
+#include "eval/evaluation_report.h"
+#include "eval/report_format.h"
+#include "testing/sample_report.h"
+#include "testing/test_paths.h"
+
+namespace shoprl {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const fs::path kChromium = "/usr/bin/chromium";
+
+using Attributes = std::map<std::string, std::string>;
+
+Attributes parse_attributes(const std::string& text) {
+  Attributes attributes;
+  const std::regex pattern("([\\w-]+)=\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern);
+       it != std::sregex_iterator(); ++it) {
+    attributes[(*it)[1]] = (*it)[2];
+  }
+  return attributes;
+}
+
+// The opening tags `<tag ...>` of the DOM whose attribute text contains `marker`.
+std::vector<Attributes> tags_with(const std::string& dom, const std::string& tag,
+                                  const std::string& marker) {
+  std::vector<Attributes> found;
+  const std::regex pattern("<" + tag + "\\s([^>]*)>");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), pattern);
+       it != std::sregex_iterator(); ++it) {
+    const std::string attributes = (*it)[1];
+    if (attributes.find(marker) != std::string::npos) found.push_back(parse_attributes(attributes));
+  }
+  return found;
+}
+
+std::string unescape_text(std::string text) {
+  const std::vector<std::pair<std::string, std::string>> entities = {
+      {"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""},
+      {"&#39;", "'"}, {"&nbsp;", " "}, {"&amp;", "&"}};
+  for (const auto& [entity, character] : entities) {
+    for (std::size_t at = text.find(entity); at != std::string::npos;
+         at = text.find(entity, at + character.size())) {
+      text.replace(at, entity.size(), character);
+    }
+  }
+  return text;
+}
+
+struct LinearAxis {
+  double domain_low, domain_high, range_low, range_high;
+  double to_pixel(double v) const {
+    return range_low + (v - domain_low) / (domain_high - domain_low) * (range_high - range_low);
+  }
+};
+
+// The axis an <svg> declares with data-<name>-domain-low/-high and data-<name>-range-low/-high.
+LinearAxis axis_of(const Attributes& svg, const std::string& name) {
+  const auto get = [&](const std::string& which) {
+    return std::stod(svg.at("data-" + name + "-" + which));
+  };
+  return {get("domain-low"), get("domain-high"), get("range-low"), get("range-high")};
+}
+
+double number(const Attributes& attributes, const std::string& name) {
+  return std::stod(attributes.at(name));
+}
+
+// "estimates.ipw.intervals.t.0" -> the JSON pointer /estimates/ipw/intervals/t/0.
+json::json_pointer pointer_of(std::string key) {
+  for (char& c : key) {
+    if (c == '.') c = '/';
+  }
+  return json::json_pointer("/" + key);
+}
+
+// The text shows `value` to kReportSignificantDigits significant digits: it parses to a number
+// within half a unit of the last digit shown.
+void expect_shows_number(const std::string& key, const std::string& text, double value) {
+  char* end = nullptr;
+  const double shown = std::strtod(text.c_str(), &end);
+  ASSERT_TRUE(!text.empty() && *end == '\0') << key << ": \"" << text << "\" is not a number";
+  if (value == 0) {
+    EXPECT_EQ(shown, 0) << key;
+    return;
+  }
+  const double last_digit =
+      std::pow(10.0, std::floor(std::log10(std::abs(value))) - (kReportSignificantDigits - 1));
+  EXPECT_LE(std::abs(shown - value), 0.5 * last_digit * (1 + 1e-9))
+      << key << ": shows " << text << " for " << value;
+  EXPECT_EQ(text, format_report_number(value)) << key;
+}
+
+// Every figure of report.json that the page must show, as data-key paths.
+std::set<std::string> keys_to_show(const json& j) {
+  std::set<std::string> keys = {"title",
+                                "input",
+                                "evaluation_policy",
+                                "logging_policy",
+                                "seed",
+                                "rounds",
+                                "confidence",
+                                "interval",
+                                "config",
+                                "logging_policy_value.value",
+                                "logging_policy_value.std_error",
+                                "logging_policy_value.ci_low",
+                                "logging_policy_value.ci_high"};
+  for (const auto& [name, estimate] : j.at("estimates").items()) {
+    for (const auto& [field, value] : estimate.items()) {
+      if (field != "intervals") keys.insert("estimates." + name + "." + field);
+    }
+    for (const auto& [kind, interval] : estimate.at("intervals").items()) {
+      if (interval.is_null()) continue;
+      keys.insert("estimates." + name + ".intervals." + kind + ".0");
+      keys.insert("estimates." + name + ".intervals." + kind + ".1");
+    }
+  }
+  for (const auto& [name, reason] : j.at("declined").items()) keys.insert("declined." + name);
+  if (!j.at("true_value").is_null()) keys.insert("true_value");
+  if (!j.at("true_value_std_error").is_null()) keys.insert("true_value_std_error");
+  if (!j.at("weight_histogram").is_null()) keys.insert("weight_histogram.zero_weights");
+  if (!j.at("ranking").is_null()) {
+    keys.insert({"ranking.scorer", "ranking.click_events", "ranking.purchase_events"});
+    for (const char* kind : {"clicks", "purchases"}) {
+      for (std::size_t i = 0; i < j.at("ranking").at(kind).size(); ++i) {
+        for (const char* field : {"k", "hit_rate", "ndcg"}) {
+          keys.insert(std::string("ranking.") + kind + "." + std::to_string(i) + "." + field);
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < j.at("notes").size(); ++i) keys.insert("notes." + std::to_string(i));
+  return keys;
+}
+
+class ReportInChromium : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kChromium)) {
+      GTEST_SKIP() << kChromium.string()
+                   << " not found: install Debian's chromium (tools/deps.sh) to render the report";
+    }
+  }
+
+  // Runs headless Chromium on `page` with extra flags; its stdout goes to `stdout_file`.
+  void run_chromium(const fs::path& page, const std::string& flags, const fs::path& stdout_file) {
+    const std::string command = "timeout 120 " + kChromium.string() +
+                                " --headless --no-sandbox --disable-gpu --hide-scrollbars"
+                                " --user-data-dir=" +
+                                (temp_ / "chromium-profile").string() + " " + flags + " 'file://" +
+                                page.string() + "' > '" + stdout_file.string() + "'";
+    const testing::CommandResult result = testing::run_command(command);
+    ASSERT_EQ(result.exit_code, 0) << command << "\n" << result.output;
+  }
+
+  testing::TempDir temp_;
+};
+
+TEST_F(ReportInChromium, FiguresShownMatchReportJson) {
+  const fs::path dir = temp_ / "report";
+  write_evaluation_report(testing::sample_evaluation_report(), dir.string());
+  const json j = json::parse(read_file_text(dir / "report.json"));
+  run_chromium(dir / "index.html", "--dump-dom", temp_ / "dom.html");
+  const std::string dom = read_file_text(temp_ / "dom.html");
+  ASSERT_NE(dom.find("id=\"forest-plot\""), std::string::npos) << dom.substr(0, 2000);
+
+  // Every element carrying a data-key shows its report.json figure.
+  std::set<std::string> shown;
+  const std::regex keyed("<(\\w+)\\s[^>]*?data-key=\"([^\"]+)\"[^>]*>([^<]*)</\\1>");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), keyed); it != std::sregex_iterator();
+       ++it) {
+    const std::string key = (*it)[2];
+    const std::string text = unescape_text((*it)[3]);
+    shown.insert(key);
+    const json::json_pointer pointer = pointer_of(key);
+    ASSERT_TRUE(j.contains(pointer)) << key << " is not in report.json";
+    const json& value = j.at(pointer);
+    if (value.is_null()) {
+      EXPECT_EQ(text, "n/a") << key;
+    } else if (value.is_number_integer()) {
+      EXPECT_EQ(text, value.dump()) << key;
+    } else if (value.is_number()) {
+      expect_shows_number(key, text, value.get<double>());
+    } else {
+      EXPECT_EQ(text, value.get<std::string>()) << key;
+    }
+  }
+  for (const std::string& key : keys_to_show(j)) {
+    EXPECT_TRUE(shown.count(key)) << key << " is in report.json but not on the page";
+  }
+
+  // The forest plot: each dot at its estimate's value on the declared axis, each interval line
+  // from ci_low to ci_high, the reference lines at the logging and true values.
+  const auto forest = tags_with(dom, "svg", "id=\"forest-plot\"");
+  ASSERT_EQ(forest.size(), 1u);
+  const LinearAxis x = axis_of(forest[0], "x");
+  const auto dots = tags_with(dom, "circle", "data-estimator=");
+  ASSERT_EQ(dots.size(), j.at("estimates").size());
+  for (const Attributes& dot : dots) {
+    const json& estimate = j.at("estimates").at(dot.at("data-estimator"));
+    EXPECT_EQ(number(dot, "data-value"), estimate.at("value").get<double>());
+    EXPECT_NEAR(number(dot, "cx"), x.to_pixel(estimate.at("value")), 0.5) << dot.at("cx");
+  }
+  const auto interval_lines = tags_with(dom, "line", "class=\"ci\"");
+  ASSERT_EQ(interval_lines.size(), j.at("estimates").size());
+  for (const Attributes& line : interval_lines) {
+    const json& estimate = j.at("estimates").at(line.at("data-estimator"));
+    EXPECT_NEAR(number(line, "x1"), x.to_pixel(estimate.at("ci_low")), 0.5);
+    EXPECT_NEAR(number(line, "x2"), x.to_pixel(estimate.at("ci_high")), 0.5);
+  }
+  const auto logging_line = tags_with(dom, "line", "class=\"logging-line\"");
+  ASSERT_EQ(logging_line.size(), 1u);
+  EXPECT_NEAR(number(logging_line[0], "x1"), x.to_pixel(j.at("logging_policy_value").at("value")),
+              0.5);
+  const auto true_line = tags_with(dom, "line", "class=\"true-line\"");
+  ASSERT_EQ(true_line.size(), 1u);
+  EXPECT_NEAR(number(true_line[0], "x1"), x.to_pixel(j.at("true_value")), 0.5);
+
+  // The histogram: one bar per bin, in order, with the JSON count, spanning its bin and as tall
+  // as the declared count axis makes it.
+  const auto histogram = tags_with(dom, "svg", "id=\"weight-histogram\"");
+  ASSERT_EQ(histogram.size(), 1u);
+  const LinearAxis bin_axis = axis_of(histogram[0], "x");
+  const LinearAxis count_axis = axis_of(histogram[0], "y");
+  const auto bars = tags_with(dom, "rect", "data-count=");
+  const json& counts = j.at("weight_histogram").at("counts");
+  const json& edges = j.at("weight_histogram").at("bin_edges_log10");
+  ASSERT_EQ(bars.size(), counts.size());
+  std::uint64_t total = 0;
+  for (std::size_t b = 0; b < bars.size(); ++b) {
+    const std::uint64_t count = counts.at(b);
+    total += count;
+    EXPECT_EQ(std::stoull(bars[b].at("data-count")), count) << "bar " << b;
+    EXPECT_NEAR(number(bars[b], "x"), bin_axis.to_pixel(edges.at(b)), 0.5) << "bar " << b;
+    const double expected_height =
+        count_axis.to_pixel(0) - count_axis.to_pixel(static_cast<double>(count));
+    EXPECT_NEAR(number(bars[b], "height"), expected_height, 0.5) << "bar " << b;
+    EXPECT_NEAR(number(bars[b], "y") + number(bars[b], "height"), count_axis.to_pixel(0), 0.5);
+  }
+  EXPECT_EQ(total + j.at("weight_histogram").at("zero_weights").get<std::uint64_t>(),
+            testing::sample_weights().size());
+}
+
+TEST_F(ReportInChromium, ScreenshotIsNotBlank) {
+  const fs::path dir = temp_ / "report";
+  write_evaluation_report(testing::sample_evaluation_report(), dir.string());
+  write_file_atomic(temp_ / "blank.html", "<!DOCTYPE html><html><body></body></html>\n");
+  const std::string size = "--window-size=1000,2000 ";
+  run_chromium(dir / "index.html", size + "--screenshot=" + (temp_ / "report.png").string(),
+               temp_ / "report-stdout.txt");
+  run_chromium(temp_ / "blank.html", size + "--screenshot=" + (temp_ / "blank.png").string(),
+               temp_ / "blank-stdout.txt");
+  ASSERT_TRUE(fs::exists(temp_ / "report.png"));
+  ASSERT_TRUE(fs::exists(temp_ / "blank.png"));
+  const std::string png = read_file_text(temp_ / "report.png");
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  // A page of one colour compresses to almost nothing (about 10 kB at this size); text, tables
+  // and plots do not (about 180 kB when written).
+  EXPECT_GT(fs::file_size(temp_ / "report.png"), 4 * fs::file_size(temp_ / "blank.png"));
+}
+
+}  // namespace
+}  // namespace shoprl
