@@ -16,13 +16,13 @@
 #include "eval/estimate.h"
 #include "eval/estimator_registry.h"
 #include "eval/obp_file.h"
+#include "eval/ope_run.h"
 
 namespace shoprl {
 namespace {
 
 // The bootstrap's stream under run.seed when ope.bootstrap_seed is 0.
 constexpr std::uint64_t kBootstrapStream = 0x0b5eed;
-constexpr const char* kLoggingName = "logging";
 
 struct OpeOptions {
   ConfigOptions config;
@@ -39,16 +39,6 @@ void check_reward_range(const LoggedRounds& rounds, const std::string& input) {
           input, i, rounds.reward[i], rounds.reward_min, rounds.reward_max));
     }
   }
-}
-
-// The logging policy's value: the mean logged reward, through the same aggregation (its
-// bootstrap is paired with the estimators').
-NamedTerms logging_policy_terms(const LoggedRounds& rounds) {
-  NamedTerms named{kLoggingName, "round", {}};
-  named.terms.contribution = rounds.reward;
-  named.terms.contribution_min = rounds.reward_min;
-  named.terms.contribution_max = rounds.reward_max;
-  return named;
 }
 
 nlohmann::json interval_json(const Interval& interval) {
@@ -118,8 +108,7 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   apply_logging(loaded.config, global.quiet);
   const OpeConfig& config = loaded.config.ope;
   // Unknown names fail before the file is read.
-  std::vector<const EstimatorSpec*> specs;
-  for (const std::string& name : config.estimators) specs.push_back(&find_estimator(name));
+  for (const std::string& name : config.estimators) find_estimator(name);
   const std::uint64_t seed = config.bootstrap_seed != 0
                                  ? config.bootstrap_seed
                                  : derive_seed(loaded.config.run.seed, kBootstrapStream);
@@ -136,14 +125,9 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
                rounds.has_reward_model() ? ", with a reward model" : "",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 
-  std::vector<NamedTerms> terms;
-  terms.push_back(logging_policy_terms(rounds));
-  for (const EstimatorSpec* spec : specs) {
-    terms.push_back({spec->name, spec->unit, spec->terms(rounds, config)});
-  }
-  std::vector<Estimate> estimates = aggregate_estimates(terms, config, seed);
-  const Estimate logging = estimates.front();
-  estimates.erase(estimates.begin());
+  const OpeResult result = run_estimators(rounds, config, seed);
+  const Estimate& logging = result.logging_value;
+  const std::vector<Estimate>& estimates = result.estimates;
 
   if (!options.json) {
     fmt::print("{}", estimates_table(estimates, logging, config));

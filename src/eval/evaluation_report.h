@@ -23,13 +23,13 @@ struct EvaluationReport {
   std::size_t rounds = 0;
   double confidence = 0.95;
   std::string interval;  // the kind in ci
-  // The logging policy's own value: the mean logged reward per round, with its interval.
-  Estimate logging_value;
+  // Estimators average over different units (OpeResult): a round's reward, a slate's summed
+  // reward, a session's discounted return. Values are comparable only within a unit, so the
+  // logging policy's own value (the on-policy mean of the logs, with its interval) is given per
+  // unit that appears among the estimates, and each estimate carries its own true value
+  // (Estimate::true_value, NaN when unknown: real logs, or no truth for that unit).
+  std::vector<Estimate> logging_values;  // one per unit, Estimate::unit says which
   std::vector<Estimate> estimates;
-  // Synthetic logs: the evaluation policy's true value per round (from /truth or a Monte Carlo
-  // run in the true world), with its standard error. Absent for real logs.
-  std::optional<double> true_value;
-  std::optional<double> true_value_std_error;
   std::optional<WeightHistogram> weights;
   std::optional<RankingMetrics> ranking;
   std::vector<std::string> notes;  // said in every format (e.g. how action_dist was made)

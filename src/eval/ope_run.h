@@ -13,7 +13,11 @@
 namespace shoprl {
 
 struct OpeResult {
-  Estimate logging_value;           // on-policy: the mean reward per round of the logs
+  // On-policy values of the logs, one per unit among the estimates (round first): the mean
+  // reward per round, the mean summed reward per slate, the mean discounted return per
+  // session (steps as the sequential estimators count them).
+  std::vector<Estimate> logging_values;
+  const Estimate& logging_value(const std::string& unit) const;
   std::vector<Estimate> estimates;  // config.estimators, in order
   std::vector<double> ipw_weights;  // the importance weights of IPW (for the histogram)
 };
