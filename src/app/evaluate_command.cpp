@@ -82,15 +82,18 @@ std::vector<std::string> attach_truth(const PolicyValue& truth, const LoggedRoun
 }
 
 void print_summary(const EvaluationReport& report) {
-  fmt::print("{:<10}{:>12}{:>12}{:>24}{:>12}\n", "estimator", "value", "std error",
+  fmt::print("{:<16}{:>12}{:>12}{:>24}{:>12}\n", "estimator", "value", "std error",
              fmt::format("{:.0f}% interval", 100 * report.confidence), "true value");
   const auto row = [](const Estimate& e) {
-    if (!e.declined.empty()) return fmt::format("{:<10}  declined: {}\n", e.estimator, e.declined);
-    return fmt::format("{:<10}{:>12.6f}{:>12.6f}{:>12.6f}{:>12.6f}{:>12}\n", e.estimator, e.value,
+    if (!e.declined.empty()) return fmt::format("{:<16}  declined: {}\n", e.estimator, e.declined);
+    return fmt::format("{:<16}{:>12.6f}{:>12.6f}{:>12.6f}{:>12.6f}{:>12}\n", e.estimator, e.value,
                        e.std_error, e.ci.low, e.ci.high,
                        std::isnan(e.true_value) ? "-" : fmt::format("{:.6f}", e.true_value));
   };
-  fmt::print("{}", row(report.logging_value));
+  for (Estimate logging : report.logging_values) {
+    logging.estimator = "logging/" + logging.unit;
+    fmt::print("{}", row(logging));
+  }
   for (const Estimate& e : report.estimates) fmt::print("{}", row(e));
 }
 
@@ -166,7 +169,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
                                          config.reward_model.folds,
                                          config.reward_model.folds == 1 ? "" : "s"));
     }
-    report.logging_value = result.logging_value;
+    report.logging_values = result.logging_values;
     report.estimates = result.estimates;
     const std::string dir = (run.dir / "report").string();
     write_evaluation_report(report, dir);

@@ -72,8 +72,15 @@ std::string cell(double x, const char* format = "{:.6f}") {
   return std::isfinite(x) ? fmt::format(fmt::runtime(format), x) : std::string("-");
 }
 
-std::string estimates_table(const std::vector<Estimate>& estimates, const Estimate& logging,
-                            const OpeConfig& config) {
+// The logging policy's value in the unit of `e` (NaN when the logs have none in that unit).
+double logging_value_of(const OpeResult& result, const Estimate& e) {
+  for (const Estimate& logging : result.logging_values) {
+    if (logging.unit == e.unit) return logging.value;
+  }
+  return std::nan("");
+}
+
+std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
   std::string out =
       fmt::format("{:<10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n", "estimator",
                   "value", "std err", "ci low", "ci high", "ESS", "max w", "clipped", "relative");
@@ -82,11 +89,15 @@ std::string estimates_table(const std::vector<Estimate>& estimates, const Estima
                        e.estimator, cell(e.value), cell(e.std_error), cell(e.ci.low),
                        cell(e.ci.high), cell(e.effective_sample_size, "{:.1f}"),
                        cell(e.max_weight, "{:.3f}"), cell(100 * e.clipped_fraction, "{:.2f}%"),
-                       cell(e.value / logging.value, "{:.4f}"));
+                       cell(e.value / logging_value_of(result, e), "{:.4f}"));
   };
-  row(logging);
+  for (const Estimate& logging : result.logging_values) {
+    Estimate named = logging;
+    named.estimator = "logging/" + logging.unit;
+    row(named);
+  }
   std::string declined;
-  for (const Estimate& e : estimates) {
+  for (const Estimate& e : result.estimates) {
     if (e.declined.empty()) {
       row(e);
     } else {
@@ -95,8 +106,9 @@ std::string estimates_table(const std::vector<Estimate>& estimates, const Estima
   }
   out += declined;
   out += fmt::format(
-      "{:.0f}% intervals: {}{}; relative = value / the logging policy's value (mean logged "
-      "reward)\n",
+      "{:.0f}% intervals: {}{}; relative = value / the logging policy's value in the same unit "
+      "(logging/round: mean reward per round; /slate: per slate; /session: return per "
+      "session)\n",
       100 * config.confidence, config.interval,
       config.interval == "bootstrap" ? fmt::format(" ({} resamples)", config.bootstrap_resamples)
                                      : "");
@@ -126,26 +138,28 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 
   const OpeResult result = run_estimators(rounds, config, seed);
-  const Estimate& logging = result.logging_value;
-  const std::vector<Estimate>& estimates = result.estimates;
 
   if (!options.json) {
-    fmt::print("{}", estimates_table(estimates, logging, config));
+    fmt::print("{}", estimates_table(result, config));
     return;
   }
   nlohmann::json out = {{"input", options.input},
                         {"rounds", rounds.size()},
                         {"config", loaded.resolved_yaml},
                         {"seed", seed}};
-  out["logging_policy_value"] = {{"value", number(logging.value)},
-                                 {"std_error", number(logging.std_error)},
-                                 {"ci_low", number(logging.ci.low)},
-                                 {"ci_high", number(logging.ci.high)}};
+  out["logging_policy_values"] = nlohmann::json::object();
+  for (const Estimate& logging : result.logging_values) {
+    out["logging_policy_values"][logging.unit] = {{"value", number(logging.value)},
+                                                  {"std_error", number(logging.std_error)},
+                                                  {"ci_low", number(logging.ci.low)},
+                                                  {"ci_high", number(logging.ci.high)},
+                                                  {"units", logging.units}};
+  }
   out["estimates"] = nlohmann::json::object();
   out["declined"] = nlohmann::json::object();
-  for (const Estimate& e : estimates) {
+  for (const Estimate& e : result.estimates) {
     if (e.declined.empty()) {
-      out["estimates"][e.estimator] = estimate_json(e, logging.value);
+      out["estimates"][e.estimator] = estimate_json(e, logging_value_of(result, e));
     } else {
       out["declined"][e.estimator] = e.declined;
     }

@@ -48,7 +48,7 @@ TEST(OpeCli, JsonMatchesNumPy) {
   EXPECT_NE(json.at("config").get<std::string>().find("bootstrap_resamples: 200"),
             std::string::npos);
   EXPECT_TRUE(json.at("seed").is_number_unsigned());
-  const double logging = json.at("logging_policy_value").at("value").get<double>();
+  const double logging = json.at("logging_policy_values").at("round").at("value").get<double>();
   EXPECT_NEAR(logging, expected.at("logging_value").get<double>(), 1e-12);
   for (const char* name : {"dm", "ipw", "snipw", "dr"}) {
     const auto& e = json.at("estimates").at(name);
