@@ -90,7 +90,7 @@ void print_summary(const EvaluationReport& report) {
                        e.std_error, e.ci.low, e.ci.high,
                        std::isnan(e.true_value) ? "-" : fmt::format("{:.6f}", e.true_value));
   };
-  fmt::print("{}", row(report.logging_value));
+  for (const Estimate& e : report.logging_values) fmt::print("{}", row(e));
   for (const Estimate& e : report.estimates) fmt::print("{}", row(e));
 }
 
@@ -166,7 +166,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
                                          config.reward_model.folds,
                                          config.reward_model.folds == 1 ? "" : "s"));
     }
-    report.logging_value = result.logging_value;
+    report.logging_values = result.logging_values;
     report.estimates = result.estimates;
     const std::string dir = (run.dir / "report").string();
     write_evaluation_report(report, dir);

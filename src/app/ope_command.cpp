@@ -126,7 +126,7 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 
   const OpeResult result = run_estimators(rounds, config, seed);
-  const Estimate& logging = result.logging_value;
+  const Estimate& logging = result.logging_values.front();
   const std::vector<Estimate>& estimates = result.estimates;
 
   if (!options.json) {

@@ -40,7 +40,7 @@ OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& given,
     all.push_back({spec.name, spec.unit, std::move(terms)});
   }
   std::vector<Estimate> estimates = aggregate_estimates(all, config, seed);
-  result.logging_value = estimates.front();
+  result.logging_values = {estimates.front()};
   result.estimates.assign(estimates.begin() + 1, estimates.end());
   return result;
 }
