@@ -1,9 +1,9 @@
 // What the report's three formats share: how a number is printed (one precision for markdown
-// and HTML), the interval kinds in their order, and the derived figures (value relative to the
-// logging policy, error against the true value).
+// and HTML), the interval kinds in their order, the units in their order, and the derived
+// figures (value relative to the logging policy of the same unit, error against the estimate's
+// own true value).
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,11 +24,28 @@ struct IntervalKind {
 };
 const std::vector<IntervalKind>& interval_kinds();
 
-// value / logging value; NaN when the logging value is 0 or NaN.
-double relative_to_logging(const Estimate& estimate, const Estimate& logging_value);
+// What one value means in each unit, for captions: "round" -> "reward of one impression".
+// Unknown units get an empty string.
+std::string unit_meaning(const std::string& unit);
 
-// value - true value; NaN without a true value.
-double true_value_error(const Estimate& estimate, const std::optional<double>& true_value);
+// The units among `estimates` and `logging_values`, each once: round, slate, session first (in
+// that order), then any other unit in order of first appearance.
+std::vector<std::string> report_units(const std::vector<const Estimate*>& estimates,
+                                      const std::vector<Estimate>& logging_values);
+
+// The logging policy's value in `unit` (the first one given for it); nullptr when none.
+const Estimate* logging_value_for(const std::vector<Estimate>& logging_values,
+                                  const std::string& unit);
+
+// value / the logging value of the estimate's own unit; NaN when that unit has no logging
+// value, or it is 0 or NaN. Values in different units are never divided.
+double relative_to_logging(const Estimate& estimate, const std::vector<Estimate>& logging_values);
+
+// value - the estimate's own true value; NaN without one.
+double true_value_error(const Estimate& estimate);
+
+// Whether any of the estimates has a true value (the formats show true-value columns then).
+bool any_true_value(const std::vector<const Estimate*>& estimates);
 
 // The estimates that were computed (declined ones are listed apart in every format).
 std::vector<const Estimate*> computed_estimates(const std::vector<Estimate>& estimates);

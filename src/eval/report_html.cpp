@@ -1,7 +1,8 @@
 // index.html: the report as one self-contained page (inline CSS and SVG; no scripts, fonts or
 // URLs). Every number shown carries data-key="<path in report.json>" and every plotted mark its
 // value, and each <svg> states its linear axes as data attributes (LinearAxis), so that a test
-// can check the page against report.json (tests/e2e/report_chromium_test.cpp).
+// can check the page against report.json (tests/e2e/report_chromium_test.cpp). The forest plot
+// is one <svg data-unit="..."> per unit: values in different units share no axis.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -29,7 +30,8 @@ svg .grid { stroke: #ddd; stroke-width: 1; }
 svg .ci { stroke: #1f4e8c; stroke-width: 2; }
 svg .point { fill: #1f4e8c; }
 svg .logging-line { stroke: #888; stroke-width: 1.5; }
-svg .true-line { stroke: #b22; stroke-width: 1.5; stroke-dasharray: 6 4; }
+h3 { font-size: 1em; margin: 1em 0 0; }
+svg .true-line { stroke: #b22; stroke-width: 2; stroke-dasharray: 4 3; }
 svg .bar { fill: #5b8cc8; }
 pre { background: #f4f4f4; padding: 1em; overflow-x: auto; }
 )css";
@@ -64,50 +66,69 @@ std::string header_section(const EvaluationReport& report) {
   return out;
 }
 
-std::string estimates_table(const EvaluationReport& report) {
-  const bool has_truth = report.true_value.has_value();
+std::string logging_table(const EvaluationReport& report) {
   std::string out =
-      "<h2>Estimates</h2>\n<table id=\"estimates\">\n<tr><th>Estimator</th>"
+      "<h2>Logging policy</h2>\n<p>The on-policy value of the logs in each unit (a round: the "
+      "reward of one impression; a slate: the summed reward of one slate; a session: the "
+      "discounted return of one session). Each estimate is compared with the value of its own "
+      "unit.</p>\n";
+  if (report.logging_values.empty()) return out + "<p>No logging value was computed.</p>\n";
+  out +=
+      "<table id=\"logging-values\">\n<tr><th>Unit</th><th>Value</th><th>Std. error</th>"
+      "<th>CI low</th><th>CI high</th><th>Units</th></tr>\n";
+  for (const std::string& unit : report_units({}, report.logging_values)) {
+    const Estimate& logging = *logging_value_for(report.logging_values, unit);
+    const std::string key = "logging_policy_values." + unit + ".";
+    out += "<tr class=\"logging\" data-unit=\"" + xml_escape(unit) + "\"><td>" + xml_escape(unit) +
+           "</td>" + number_cell(key + "value", logging.value) +
+           number_cell(key + "std_error", logging.std_error) +
+           number_cell(key + "ci_low", logging.ci.low) +
+           number_cell(key + "ci_high", logging.ci.high) +
+           keyed("td", key + "units", std::to_string(logging.units), "num") + "</tr>\n";
+  }
+  return out + "</table>\n";
+}
+
+std::string estimates_table(const EvaluationReport& report) {
+  const std::vector<const Estimate*> estimates = computed_estimates(report.estimates);
+  const bool has_truth = any_true_value(estimates);
+  std::string out =
+      "<h2>Estimates</h2>\n<table id=\"estimates\">\n<tr><th>Estimator</th><th>Unit</th>"
       "<th>Value</th><th>Std. error</th><th>CI low</th><th>CI high</th>"
       "<th>Value / logging</th>";
-  if (has_truth) out += "<th>Error vs true</th>";
+  if (has_truth) out += "<th>True value</th><th>Error vs true</th>";
   out += "<th>ESS</th><th>Max weight</th><th>Clipped fraction</th><th>Units</th></tr>\n";
-  const Estimate& logging = report.logging_value;
-  const int blanks = has_truth ? 4 : 3;
-  out += "<tr class=\"logging\"><td>logging policy (mean logged reward)</td>" +
-         number_cell("logging_policy_value.value", logging.value) +
-         number_cell("logging_policy_value.std_error", logging.std_error) +
-         number_cell("logging_policy_value.ci_low", logging.ci.low) +
-         number_cell("logging_policy_value.ci_high", logging.ci.high) + "<td>1</td>";
-  for (int i = 0; i < blanks; ++i) out += "<td></td>";
-  out += "<td>" + keyed("span", "rounds", std::to_string(report.rounds)) + " round</td></tr>\n";
-  for (const Estimate* e : computed_estimates(report.estimates)) {
+  for (const Estimate* e : estimates) {
     const std::string key = "estimates." + e->estimator + ".";
     out += "<tr data-estimator=\"" + xml_escape(e->estimator) + "\"><td>" +
-           xml_escape(e->estimator) + "</td>" + number_cell(key + "value", e->value) +
-           number_cell(key + "std_error", e->std_error) + number_cell(key + "ci_low", e->ci.low) +
-           number_cell(key + "ci_high", e->ci.high) +
-           number_cell(key + "relative_to_logging", relative_to_logging(*e, logging));
+           xml_escape(e->estimator) + "</td>" + keyed("td", key + "unit", e->unit) +
+           number_cell(key + "value", e->value) + number_cell(key + "std_error", e->std_error) +
+           number_cell(key + "ci_low", e->ci.low) + number_cell(key + "ci_high", e->ci.high) +
+           number_cell(key + "relative_to_logging", relative_to_logging(*e, report.logging_values));
     if (has_truth) {
-      out += number_cell(key + "true_value_error", true_value_error(*e, report.true_value));
+      // The true value with its standard error, when both are known: "0.12 ± 0.002".
+      out += "<td class=\"num\">" + keyed("span", key + "true_value", num(e->true_value));
+      if (!std::isnan(e->true_value) && !std::isnan(e->true_value_std_error)) {
+        out += " &plusmn; " +
+               keyed("span", key + "true_value_std_error", num(e->true_value_std_error));
+      }
+      out += "</td>" + number_cell(key + "true_value_error", true_value_error(*e));
     }
     out += number_cell(key + "effective_sample_size", e->effective_sample_size) +
            number_cell(key + "max_weight", e->max_weight) +
-           number_cell(key + "clipped_fraction", e->clipped_fraction) + "<td>" +
-           keyed("span", key + "units", std::to_string(e->units)) + " " +
-           keyed("span", key + "unit", e->unit) + "</td></tr>\n";
+           number_cell(key + "clipped_fraction", e->clipped_fraction) +
+           keyed("td", key + "units", std::to_string(e->units), "num") + "</tr>\n";
   }
-  out += "</table>\n";
+  out +=
+      "</table>\n<p>Value / logging: the value over the logging policy's value in the same "
+      "unit.";
   if (has_truth) {
-    out += "<p>True value of the evaluation policy: " +
-           keyed("span", "true_value", num(*report.true_value));
-    if (report.true_value_std_error) {
-      out += " (std. error " +
-             keyed("span", "true_value_std_error", num(*report.true_value_std_error)) + ")";
-    }
-    out += "; each error is value &minus; true value.</p>\n";
+    out +=
+        " True value: the evaluation policy's value in the estimate's unit (&plusmn; its "
+        "standard error), n/a where the truth is not known for that unit; error: value "
+        "&minus; true value.";
   }
-  return out;
+  return out + "</p>\n";
 }
 
 std::string intervals_table(const EvaluationReport& report) {
@@ -132,11 +153,11 @@ std::string intervals_table(const EvaluationReport& report) {
   return out + "</table>\n";
 }
 
-// The forest plot: one row per estimate, a dot at the value and a line over the interval the
-// config chose; a solid vertical line at the logging policy's value and a dashed one at the
-// true value.
-std::string forest_plot(const EvaluationReport& report) {
-  const std::vector<const Estimate*> estimates = computed_estimates(report.estimates);
+// One forest-plot panel: the estimates of one unit, one row each, a dot at the value and a line
+// over the interval the config chose; a solid vertical line at the logging policy's value in
+// this unit, and a dashed tick at each estimate's own true value on its row.
+std::string forest_panel(const std::string& unit, const std::vector<const Estimate*>& estimates,
+                         const Estimate* logging) {
   std::vector<double> shown;
   const auto consider = [&](double v) {
     if (std::isfinite(v)) shown.push_back(v);
@@ -145,24 +166,30 @@ std::string forest_plot(const EvaluationReport& report) {
     consider(e->value);
     consider(e->ci.low);
     consider(e->ci.high);
+    consider(e->true_value);
   }
-  consider(report.logging_value.value);
-  if (report.true_value) consider(*report.true_value);
-  if (estimates.empty() || shown.empty()) return "<p>No estimate to plot.</p>\n";
+  if (logging) consider(logging->value);
+  const std::string title = "<h3>Unit: " + xml_escape(unit) +
+                            (unit_meaning(unit).empty() ? "" : " (" + unit_meaning(unit) + ")") +
+                            "</h3>\n";
+  if (shown.empty()) return title + "<p>No finite value to plot.</p>\n";
 
   double low = *std::min_element(shown.begin(), shown.end());
   double high = *std::max_element(shown.begin(), shown.end());
   const double pad = high > low ? 0.05 * (high - low) : (low != 0 ? 0.1 * std::abs(low) : 1.0);
   const std::vector<double> ticks = nice_ticks(low - pad, high + pad, 6);
-  constexpr double kWidth = 760, kLeft = 150, kRight = 30, kTop = 34, kRowHeight = 28, kBottom = 40;
+  constexpr double kWidth = 760, kLeft = 150, kRight = 30, kTop = 24, kRowHeight = 28, kBottom = 40;
   const double plot_bottom = kTop + kRowHeight * static_cast<double>(estimates.size());
   const double height = plot_bottom + kBottom;
   const LinearAxis x{ticks.front(), ticks.back(), kLeft, kWidth - kRight};
+  const std::string unit_attribute = " data-unit=\"" + xml_escape(unit) + "\"";
 
-  std::string out = "<h2>Forest plot</h2>\n<svg id=\"forest-plot\" width=\"" +
-                    format_pixel(kWidth) + "\" height=\"" + format_pixel(height) +
-                    "\" viewBox=\"0 0 " + format_pixel(kWidth) + " " + format_pixel(height) + "\"" +
-                    x.data_attributes("x") + " role=\"img\" aria-label=\"forest plot\">\n";
+  std::string out = title + "<svg class=\"forest-plot\" id=\"forest-plot-" + xml_escape(unit) +
+                    "\"" + unit_attribute + " width=\"" + format_pixel(kWidth) + "\" height=\"" +
+                    format_pixel(height) + "\" viewBox=\"0 0 " + format_pixel(kWidth) + " " +
+                    format_pixel(height) + "\"" + x.data_attributes("x") +
+                    " role=\"img\" aria-label=\"forest plot of the " + xml_escape(unit) +
+                    " estimators\">\n";
   for (const double tick : ticks) {
     const std::string px = format_pixel(x.to_pixel(tick));
     out += "<line class=\"grid\" x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" + format_pixel(kTop) +
@@ -173,25 +200,21 @@ std::string forest_plot(const EvaluationReport& report) {
   out += "<line class=\"axis\" x1=\"" + format_pixel(kLeft) + "\" x2=\"" +
          format_pixel(kWidth - kRight) + "\" y1=\"" + format_pixel(plot_bottom) + "\" y2=\"" +
          format_pixel(plot_bottom) + "\"/>\n";
-  const auto reference = [&](const char* css_class, double value, const std::string& label,
-                             double label_y) {
-    if (!std::isfinite(value)) return;
-    const std::string px = format_pixel(x.to_pixel(value));
-    out += std::string("<line class=\"") + css_class + "\" data-value=\"" + format_exact(value) +
-           "\" x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" + format_pixel(kTop - 6) + "\" y2=\"" +
-           format_pixel(plot_bottom) + "\"/>\n<text class=\"" + css_class + "-label\" x=\"" + px +
-           "\" y=\"" + format_pixel(label_y) + "\" text-anchor=\"middle\">" + xml_escape(label) +
+  if (logging && std::isfinite(logging->value)) {
+    const std::string px = format_pixel(x.to_pixel(logging->value));
+    out += "<line class=\"logging-line\"" + unit_attribute + " data-value=\"" +
+           format_exact(logging->value) + "\" x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" +
+           format_pixel(kTop - 6) + "\" y2=\"" + format_pixel(plot_bottom) +
+           "\"/>\n<text class=\"logging-line-label\" x=\"" + px + "\" y=\"" +
+           format_pixel(kTop - 10) + "\" text-anchor=\"middle\">logging " + num(logging->value) +
            "</text>\n";
-  };
-  reference("logging-line", report.logging_value.value,
-            "logging " + num(report.logging_value.value), 12);
-  if (report.true_value) {
-    reference("true-line", *report.true_value, "true value " + num(*report.true_value), 24);
   }
   for (std::size_t i = 0; i < estimates.size(); ++i) {
     const Estimate& e = *estimates[i];
-    const std::string y = format_pixel(kTop + kRowHeight * (static_cast<double>(i) + 0.5));
+    const double row_y = kTop + kRowHeight * (static_cast<double>(i) + 0.5);
+    const std::string y = format_pixel(row_y);
     const std::string name = xml_escape(e.estimator);
+    const std::string tags = " data-estimator=\"" + name + "\"" + unit_attribute;
     out += "<text class=\"label\" x=\"" + format_pixel(kLeft - 10) + "\" y=\"" + y +
            "\" dy=\"4\" text-anchor=\"end\">" + name + "</text>\n";
     if (e.ci.defined()) {
@@ -199,19 +222,45 @@ std::string forest_plot(const EvaluationReport& report) {
       const auto clamp = [&](double v) {
         return format_pixel(std::clamp(x.to_pixel(v), x.range_low, x.range_high));
       };
-      out += "<line class=\"ci\" data-estimator=\"" + name + "\" x1=\"" + clamp(e.ci.low) +
-             "\" x2=\"" + clamp(e.ci.high) + "\" y1=\"" + y + "\" y2=\"" + y + "\"/>\n";
+      out += "<line class=\"ci\"" + tags + " x1=\"" + clamp(e.ci.low) + "\" x2=\"" +
+             clamp(e.ci.high) + "\" y1=\"" + y + "\" y2=\"" + y + "\"/>\n";
+    }
+    if (std::isfinite(e.true_value)) {
+      const std::string px = format_pixel(x.to_pixel(e.true_value));
+      out += "<line class=\"true-line\"" + tags + " data-true-value=\"" +
+             format_exact(e.true_value) + "\" x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" +
+             format_pixel(row_y - 0.4 * kRowHeight) + "\" y2=\"" +
+             format_pixel(row_y + 0.4 * kRowHeight) + "\"><title>" + name + ": true value " +
+             num(e.true_value) + "</title></line>\n";
     }
     if (std::isfinite(e.value)) {
-      out += "<circle class=\"point\" data-estimator=\"" + name + "\" data-value=\"" +
-             format_exact(e.value) + "\" data-ci-low=\"" + format_exact(e.ci.low) +
-             "\" data-ci-high=\"" + format_exact(e.ci.high) + "\" cx=\"" +
-             format_pixel(x.to_pixel(e.value)) + "\" cy=\"" + y + "\" r=\"5\"/>\n";
+      out += "<circle class=\"point\"" + tags + " data-value=\"" + format_exact(e.value) +
+             "\" data-ci-low=\"" + format_exact(e.ci.low) + "\" data-ci-high=\"" +
+             format_exact(e.ci.high) + "\" cx=\"" + format_pixel(x.to_pixel(e.value)) + "\" cy=\"" +
+             y + "\" r=\"5\"/>\n";
     }
   }
-  out += "</svg>\n<p>Dots: estimates; lines: " + xml_escape(report.interval) +
-         " intervals; solid vertical line: the logging policy's mean reward";
-  if (report.true_value) out += "; dashed: the evaluation policy's true value";
+  return out + "</svg>\n";
+}
+
+// The forest plot: one panel per unit (round, slate, session), since values in different units
+// are not comparable and share no axis.
+std::string forest_plot(const EvaluationReport& report) {
+  const std::vector<const Estimate*> estimates = computed_estimates(report.estimates);
+  if (estimates.empty()) return "<h2>Forest plot</h2>\n<p>No estimate to plot.</p>\n";
+  std::string out = "<h2>Forest plot</h2>\n";
+  for (const std::string& unit : report_units(estimates, {})) {
+    std::vector<const Estimate*> in_unit;
+    for (const Estimate* e : estimates) {
+      if (e->unit == unit) in_unit.push_back(e);
+    }
+    out += forest_panel(unit, in_unit, logging_value_for(report.logging_values, unit));
+  }
+  out += "<p>Dots: estimates; lines: " + xml_escape(report.interval) +
+         " intervals; solid vertical line: the logging policy's value in the panel's unit";
+  if (any_true_value(estimates)) {
+    out += "; dashed tick on a row: the evaluation policy's true value in that estimator's unit";
+  }
   return out + ".</p>\n";
 }
 
@@ -301,8 +350,8 @@ std::string report_html(const EvaluationReport& report) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
       xml_escape(report.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
-  out += header_section(report) + estimates_table(report) + forest_plot(report) +
-         intervals_table(report);
+  out += header_section(report) + logging_table(report) + estimates_table(report) +
+         forest_plot(report) + intervals_table(report);
   bool any_declined = false;
   for (const Estimate& e : report.estimates) {
     if (e.declined.empty()) continue;

@@ -1,4 +1,6 @@
-// report.json: every figure of the report at full precision; NaN (undefined) is null.
+// report.json: every figure of the report at full precision; NaN (undefined) is null. The
+// logging policy's value is given per unit, and each estimate carries its own true value and is
+// compared only with the logging value of its own unit.
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -35,10 +37,24 @@ json estimate_json(const Estimate& estimate, const EvaluationReport& report) {
       {"effective_sample_size", number_or_null(estimate.effective_sample_size)},
       {"max_weight", number_or_null(estimate.max_weight)},
       {"clipped_fraction", number_or_null(estimate.clipped_fraction)},
-      {"relative_to_logging", number_or_null(relative_to_logging(estimate, report.logging_value))},
+      {"relative_to_logging", number_or_null(relative_to_logging(estimate, report.logging_values))},
+      {"true_value", number_or_null(estimate.true_value)},
+      {"true_value_std_error", number_or_null(estimate.true_value_std_error)},
+      {"true_value_error", number_or_null(true_value_error(estimate))},
   };
-  if (report.true_value) {
-    out["true_value_error"] = number_or_null(true_value_error(estimate, report.true_value));
+  return out;
+}
+
+// The logging policy's on-policy value per unit; values in different units are not comparable.
+json logging_values_json(const std::vector<Estimate>& logging_values) {
+  json out = json::object();
+  for (const Estimate& logging : logging_values) {
+    if (out.contains(logging.unit)) continue;  // the first one per unit, as logging_value_for
+    out[logging.unit] = {{"value", number_or_null(logging.value)},
+                         {"std_error", number_or_null(logging.std_error)},
+                         {"ci_low", number_or_null(logging.ci.low)},
+                         {"ci_high", number_or_null(logging.ci.high)},
+                         {"units", logging.units}};
   }
   return out;
 }
@@ -70,7 +86,6 @@ json histogram_json(const WeightHistogram& histogram) {
 }  // namespace
 
 std::string report_json(const EvaluationReport& report) {
-  const Estimate& logging = report.logging_value;
   json estimates = json::object();
   json declined = json::object();
   for (const Estimate& estimate : report.estimates) {
@@ -91,16 +106,9 @@ std::string report_json(const EvaluationReport& report) {
       {"confidence", report.confidence},
       {"interval", report.interval},
       {"config", report.resolved_config},
-      {"logging_policy_value",
-       {{"value", number_or_null(logging.value)},
-        {"std_error", number_or_null(logging.std_error)},
-        {"ci_low", number_or_null(logging.ci.low)},
-        {"ci_high", number_or_null(logging.ci.high)}}},
+      {"logging_policy_values", logging_values_json(report.logging_values)},
       {"estimates", estimates},
       {"declined", declined},
-      {"true_value", report.true_value ? number_or_null(*report.true_value) : json(nullptr)},
-      {"true_value_std_error",
-       report.true_value_std_error ? number_or_null(*report.true_value_std_error) : json(nullptr)},
       {"weight_histogram", report.weights ? histogram_json(*report.weights) : json(nullptr)},
       {"ranking", report.ranking ? ranking_json(*report.ranking) : json(nullptr)},
       {"notes", report.notes},

@@ -1,5 +1,6 @@
 // report.md: the report's tables as GitHub-flavoured markdown, numbers to
 // kReportSignificantDigits significant digits.
+#include <cmath>
 #include <string>
 
 #include "eval/evaluation_report.h"
@@ -43,44 +44,69 @@ std::string interval_text(const Interval& interval) {
   return "[" + num(interval.low) + ", " + num(interval.high) + "]";
 }
 
+// The true value with its Monte Carlo standard error when known: "0.12 ± 0.002".
+std::string true_value_text(const Estimate& e) {
+  std::string text = num(e.true_value);
+  if (!std::isnan(e.true_value) && !std::isnan(e.true_value_std_error)) {
+    text += " ± " + num(e.true_value_std_error);
+  }
+  return text;
+}
+
+std::string logging_section(const EvaluationReport& report) {
+  std::string out =
+      "## Logging policy\n\nThe on-policy value of the logs in each unit (a round: the reward "
+      "of one impression; a slate: the summed reward of one slate; a session: the discounted "
+      "return of one session). Each estimate is compared with the value of its own unit.\n\n";
+  if (report.logging_values.empty()) return out + "No logging value was computed.\n";
+  out += table_header({"Unit", "Value", "Std. error", "CI low", "CI high", "Units"});
+  const std::vector<const Estimate*> none;
+  for (const std::string& unit : report_units(none, report.logging_values)) {
+    const Estimate& logging = *logging_value_for(report.logging_values, unit);
+    out += row({unit, num(logging.value), num(logging.std_error), num(logging.ci.low),
+                num(logging.ci.high), std::to_string(logging.units)});
+  }
+  return out;
+}
+
 std::string estimates_section(const EvaluationReport& report) {
-  const bool has_truth = report.true_value.has_value();
-  std::vector<std::string> names = {"Estimator", "Value",   "Std. error",
+  const std::vector<const Estimate*> estimates = computed_estimates(report.estimates);
+  const bool has_truth = any_true_value(estimates);
+  std::vector<std::string> names = {"Estimator", "Unit",    "Value",          "Std. error",
                                     "CI low",    "CI high", "Value / logging"};
-  if (has_truth) names.push_back("Error vs true");
+  if (has_truth) {
+    names.push_back("True value");
+    names.push_back("Error vs true");
+  }
   for (const char* name : {"ESS", "Max weight", "Clipped fraction", "Units"}) {
     names.push_back(name);
   }
   std::string out = "## Estimates\n\n" + table_header(names);
-  const Estimate& logging = report.logging_value;
-  std::vector<std::string> logging_row = {"logging policy (mean logged reward)",
-                                          num(logging.value),
-                                          num(logging.std_error),
-                                          num(logging.ci.low),
-                                          num(logging.ci.high),
-                                          "1"};
-  if (has_truth) logging_row.push_back("");
-  for (int i = 0; i < 3; ++i) logging_row.push_back("");
-  logging_row.push_back(std::to_string(report.rounds) + " round");
-  out += row(logging_row);
-  for (const Estimate* e : computed_estimates(report.estimates)) {
-    std::vector<std::string> cells = {e->estimator,      num(e->value),
-                                      num(e->std_error), num(e->ci.low),
-                                      num(e->ci.high),   num(relative_to_logging(*e, logging))};
-    if (has_truth) cells.push_back(num(true_value_error(*e, report.true_value)));
+  for (const Estimate* e : estimates) {
+    std::vector<std::string> cells = {e->estimator,
+                                      e->unit,
+                                      num(e->value),
+                                      num(e->std_error),
+                                      num(e->ci.low),
+                                      num(e->ci.high),
+                                      num(relative_to_logging(*e, report.logging_values))};
+    if (has_truth) {
+      cells.push_back(true_value_text(*e));
+      cells.push_back(num(true_value_error(*e)));
+    }
     cells.push_back(num(e->effective_sample_size));
     cells.push_back(num(e->max_weight));
     cells.push_back(num(e->clipped_fraction));
-    cells.push_back(std::to_string(e->units) + " " + e->unit);
+    cells.push_back(std::to_string(e->units));
     out += row(cells);
   }
+  out += "\nValue / logging: the value over the logging policy's value in the same unit.";
   if (has_truth) {
-    out += "\nTrue value of the evaluation policy: " + num(*report.true_value);
-    if (report.true_value_std_error)
-      out += " (std. error " + num(*report.true_value_std_error) + ")";
-    out += "; each error is value - true value.\n";
+    out +=
+        " True value: the evaluation policy's value in the estimate's unit (± its standard "
+        "error), n/a where the truth is not known for that unit; error: value - true value.";
   }
-  return out;
+  return out + "\n";
 }
 
 std::string intervals_section(const EvaluationReport& report) {
@@ -122,7 +148,8 @@ std::string report_markdown(const EvaluationReport& report) {
          "; intervals: " + report.interval + " at " + num(100 * report.confidence) + "%\n\n";
   out += "Numbers have " + std::to_string(kReportSignificantDigits) +
          " significant digits (report.json has them in full); n/a: undefined.\n\n";
-  out += estimates_section(report) + "\n" + intervals_section(report);
+  out +=
+      logging_section(report) + "\n" + estimates_section(report) + "\n" + intervals_section(report);
 
   bool any_declined = false;
   for (const Estimate& e : report.estimates) {

@@ -1,7 +1,9 @@
 // Renders the report's index.html in headless Chromium (Debian's chromium; skipped when absent)
-// and checks the page as the browser built it against report.json: every number shown, every
-// forest-plot dot and interval at the pixel the documented axis gives its JSON value, and every
-// histogram bar's count and height. A screenshot checks that the page paints something.
+// and checks the page as the browser built it against report.json: every number shown; one
+// forest-plot panel per unit, each with its own axis, its estimates' dots and intervals, its
+// unit's logging line and its estimates' true-value ticks at the pixels that axis gives their
+// JSON values; and every histogram bar's count and height. A screenshot checks that the page
+// paints something.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -80,6 +82,26 @@ LinearAxis axis_of(const Attributes& svg, const std::string& name) {
   return {get("domain-low"), get("domain-high"), get("range-low"), get("range-high")};
 }
 
+// Each `<svg ...>...</svg>` of the DOM whose opening tag contains `marker`: its attributes and
+// the markup inside it.
+struct SvgBlock {
+  Attributes attributes;
+  std::string body;
+};
+std::vector<SvgBlock> svg_blocks(const std::string& dom, const std::string& marker) {
+  std::vector<SvgBlock> blocks;
+  for (std::size_t start = dom.find("<svg "); start != std::string::npos;
+       start = dom.find("<svg ", start + 1)) {
+    const std::size_t open_end = dom.find('>', start);
+    const std::size_t close = dom.find("</svg>", open_end);
+    if (open_end == std::string::npos || close == std::string::npos) break;
+    const std::string opening = dom.substr(start + 5, open_end - start - 5);
+    if (opening.find(marker) == std::string::npos) continue;
+    blocks.push_back({parse_attributes(opening), dom.substr(open_end + 1, close - open_end - 1)});
+  }
+  return blocks;
+}
+
 double number(const Attributes& attributes, const std::string& name) {
   return std::stod(attributes.at(name));
 }
@@ -109,24 +131,31 @@ void expect_shows_number(const std::string& key, const std::string& text, double
   EXPECT_EQ(text, format_report_number(value)) << key;
 }
 
-// Every figure of report.json that the page must show, as data-key paths.
+// Every figure of report.json that the page must show, as data-key paths. The true-value
+// columns are shown when some estimate has a true value; a true value's standard error is shown
+// beside it when both are known.
 std::set<std::string> keys_to_show(const json& j) {
-  std::set<std::string> keys = {"title",
-                                "input",
-                                "evaluation_policy",
-                                "logging_policy",
-                                "seed",
-                                "rounds",
-                                "confidence",
-                                "interval",
-                                "config",
-                                "logging_policy_value.value",
-                                "logging_policy_value.std_error",
-                                "logging_policy_value.ci_low",
-                                "logging_policy_value.ci_high"};
+  std::set<std::string> keys = {"title",          "input",    "evaluation_policy",
+                                "logging_policy", "seed",     "rounds",
+                                "confidence",     "interval", "config"};
+  for (const auto& [unit, logging] : j.at("logging_policy_values").items()) {
+    for (const auto& [field, value] : logging.items()) {
+      keys.insert("logging_policy_values." + unit + "." + field);
+    }
+  }
+  bool any_truth = false;
+  for (const auto& [name, estimate] : j.at("estimates").items()) {
+    any_truth = any_truth || !estimate.at("true_value").is_null();
+  }
   for (const auto& [name, estimate] : j.at("estimates").items()) {
     for (const auto& [field, value] : estimate.items()) {
-      if (field != "intervals") keys.insert("estimates." + name + "." + field);
+      if (field == "intervals") continue;
+      if (!any_truth && field.rfind("true_value", 0) == 0) continue;
+      if (field == "true_value_std_error" &&
+          (value.is_null() || estimate.at("true_value").is_null())) {
+        continue;
+      }
+      keys.insert("estimates." + name + "." + field);
     }
     for (const auto& [kind, interval] : estimate.at("intervals").items()) {
       if (interval.is_null()) continue;
@@ -135,8 +164,6 @@ std::set<std::string> keys_to_show(const json& j) {
     }
   }
   for (const auto& [name, reason] : j.at("declined").items()) keys.insert("declined." + name);
-  if (!j.at("true_value").is_null()) keys.insert("true_value");
-  if (!j.at("true_value_std_error").is_null()) keys.insert("true_value_std_error");
   if (!j.at("weight_histogram").is_null()) keys.insert("weight_histogram.zero_weights");
   if (!j.at("ranking").is_null()) {
     keys.insert({"ranking.scorer", "ranking.click_events", "ranking.purchase_events"});
@@ -181,7 +208,7 @@ TEST_F(ReportInChromium, FiguresShownMatchReportJson) {
   const json j = json::parse(read_file_text(dir / "report.json"));
   run_chromium(dir / "index.html", "--dump-dom", temp_ / "dom.html");
   const std::string dom = read_file_text(temp_ / "dom.html");
-  ASSERT_NE(dom.find("id=\"forest-plot\""), std::string::npos) << dom.substr(0, 2000);
+  ASSERT_NE(dom.find("class=\"forest-plot\""), std::string::npos) << dom.substr(0, 2000);
 
   // Every element carrying a data-key shows its report.json figure.
   std::set<std::string> shown;
@@ -208,32 +235,85 @@ TEST_F(ReportInChromium, FiguresShownMatchReportJson) {
     EXPECT_TRUE(shown.count(key)) << key << " is in report.json but not on the page";
   }
 
-  // The forest plot: each dot at its estimate's value on the declared axis, each interval line
-  // from ci_low to ci_high, the reference lines at the logging and true values.
-  const auto forest = tags_with(dom, "svg", "id=\"forest-plot\"");
-  ASSERT_EQ(forest.size(), 1u);
-  const LinearAxis x = axis_of(forest[0], "x");
-  const auto dots = tags_with(dom, "circle", "data-estimator=");
-  ASSERT_EQ(dots.size(), j.at("estimates").size());
-  for (const Attributes& dot : dots) {
-    const json& estimate = j.at("estimates").at(dot.at("data-estimator"));
-    EXPECT_EQ(number(dot, "data-value"), estimate.at("value").get<double>());
-    EXPECT_NEAR(number(dot, "cx"), x.to_pixel(estimate.at("value")), 0.5) << dot.at("cx");
+  // The forest plot: one panel per unit among the estimates, in the order round, slate,
+  // session; in each, every estimate of that unit (and no other) as a dot at its value and an
+  // interval line from ci_low to ci_high on the panel's own axis, the logging line at the
+  // logging value of that unit (none where the unit has none), and a true-value tick on the row
+  // of each estimate with a true value.
+  std::vector<std::string> units;
+  for (const char* unit : {"round", "slate", "session"}) {
+    for (const auto& [name, estimate] : j.at("estimates").items()) {
+      if (estimate.at("unit") == unit) {
+        units.push_back(unit);
+        break;
+      }
+    }
   }
-  const auto interval_lines = tags_with(dom, "line", "class=\"ci\"");
-  ASSERT_EQ(interval_lines.size(), j.at("estimates").size());
-  for (const Attributes& line : interval_lines) {
-    const json& estimate = j.at("estimates").at(line.at("data-estimator"));
-    EXPECT_NEAR(number(line, "x1"), x.to_pixel(estimate.at("ci_low")), 0.5);
-    EXPECT_NEAR(number(line, "x2"), x.to_pixel(estimate.at("ci_high")), 0.5);
+  ASSERT_EQ(units.size(), 3u) << "the sample report has estimates in all three units";
+  const auto panels = svg_blocks(dom, "class=\"forest-plot\"");
+  ASSERT_EQ(panels.size(), units.size());
+  std::size_t dots_seen = 0;
+  std::size_t ticks_seen = 0;
+  for (std::size_t p = 0; p < panels.size(); ++p) {
+    const std::string& unit = units[p];
+    const std::string& body = panels[p].body;
+    ASSERT_EQ(panels[p].attributes.at("data-unit"), unit);
+    const LinearAxis x = axis_of(panels[p].attributes, "x");
+    std::set<std::string> expected;
+    for (const auto& [name, estimate] : j.at("estimates").items()) {
+      if (estimate.at("unit") == unit) expected.insert(name);
+    }
+    std::set<std::string> dotted, lined;
+    std::map<std::string, double> row_y;
+    for (const Attributes& dot : tags_with(body, "circle", "data-estimator=")) {
+      const json& estimate = j.at("estimates").at(dot.at("data-estimator"));
+      dotted.insert(dot.at("data-estimator"));
+      row_y[dot.at("data-estimator")] = number(dot, "cy");
+      EXPECT_EQ(number(dot, "data-value"), estimate.at("value").get<double>());
+      EXPECT_NEAR(number(dot, "cx"), x.to_pixel(estimate.at("value")), 0.5) << dot.at("cx");
+    }
+    for (const Attributes& line : tags_with(body, "line", "class=\"ci\"")) {
+      const json& estimate = j.at("estimates").at(line.at("data-estimator"));
+      lined.insert(line.at("data-estimator"));
+      EXPECT_NEAR(number(line, "x1"), x.to_pixel(estimate.at("ci_low")), 0.5);
+      EXPECT_NEAR(number(line, "x2"), x.to_pixel(estimate.at("ci_high")), 0.5);
+    }
+    EXPECT_EQ(dotted, expected) << unit;
+    EXPECT_EQ(lined, expected) << unit;
+    dots_seen += dotted.size();
+
+    const auto logging_line = tags_with(body, "line", "class=\"logging-line\"");
+    if (j.at("logging_policy_values").contains(unit)) {
+      ASSERT_EQ(logging_line.size(), 1u) << unit;
+      EXPECT_NEAR(number(logging_line[0], "x1"),
+                  x.to_pixel(j.at("logging_policy_values").at(unit).at("value")), 0.5)
+          << unit;
+    } else {
+      EXPECT_TRUE(logging_line.empty()) << unit;
+    }
+
+    std::set<std::string> with_truth, ticked;
+    for (const std::string& name : expected) {
+      if (!j.at("estimates").at(name).at("true_value").is_null()) with_truth.insert(name);
+    }
+    for (const Attributes& tick : tags_with(body, "line", "class=\"true-line\"")) {
+      const std::string& name = tick.at("data-estimator");
+      const double truth = j.at("estimates").at(name).at("true_value");
+      ticked.insert(name);
+      EXPECT_EQ(number(tick, "data-true-value"), truth);
+      EXPECT_NEAR(number(tick, "x1"), x.to_pixel(truth), 0.5) << name;
+      EXPECT_NEAR(number(tick, "x2"), x.to_pixel(truth), 0.5) << name;
+      ASSERT_TRUE(row_y.count(name)) << name;
+      EXPECT_LT(number(tick, "y1"), row_y.at(name)) << name;  // on the estimate's own row
+      EXPECT_GT(number(tick, "y2"), row_y.at(name)) << name;
+    }
+    EXPECT_EQ(ticked, with_truth) << unit;
+    ticks_seen += ticked.size();
   }
-  const auto logging_line = tags_with(dom, "line", "class=\"logging-line\"");
-  ASSERT_EQ(logging_line.size(), 1u);
-  EXPECT_NEAR(number(logging_line[0], "x1"), x.to_pixel(j.at("logging_policy_value").at("value")),
-              0.5);
-  const auto true_line = tags_with(dom, "line", "class=\"true-line\"");
-  ASSERT_EQ(true_line.size(), 1u);
-  EXPECT_NEAR(number(true_line[0], "x1"), x.to_pixel(j.at("true_value")), 0.5);
+  EXPECT_EQ(dots_seen, j.at("estimates").size());
+  EXPECT_EQ(tags_with(dom, "circle", "data-estimator=").size(), dots_seen);
+  EXPECT_EQ(tags_with(dom, "line", "class=\"true-line\"").size(), ticks_seen);
+  EXPECT_GT(ticks_seen, 0u);
 
   // The histogram: one bar per bin, in order, with the JSON count, spanning its bin and as tall
   // as the declared count axis makes it.

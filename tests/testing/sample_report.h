@@ -1,6 +1,8 @@
 // A hand-built evaluation report for the report tests (tests/eval/report_writer_test.cpp and
 // tests/e2e/report_chromium_test.cpp): every part present, NaNs where figures are undefined, a
-// declined estimator and text that needs escaping.
+// declined estimator and text that needs escaping. Estimates in three units (round, slate,
+// session), logging values for two of them (none for session), true values for some estimates
+// (one without a standard error) and none for others.
 #pragma once
 
 #include <vector>
@@ -32,13 +34,20 @@ inline EvaluationReport sample_evaluation_report() {
   report.confidence = 0.95;
   report.interval = "bootstrap";
 
-  Estimate& logging = report.logging_value;
-  logging.estimator = "logging";
-  logging.unit = "round";
-  logging.units = 1000;
-  logging.value = 0.1;
-  logging.std_error = 0.01;
-  logging.ci = make_interval(0.08, 0.12);
+  Estimate round_logging;
+  round_logging.estimator = "logging";
+  round_logging.unit = "round";
+  round_logging.units = 1000;
+  round_logging.value = 0.1;
+  round_logging.std_error = 0.01;
+  round_logging.ci = make_interval(0.08, 0.12);
+  Estimate slate_logging = round_logging;
+  slate_logging.unit = "slate";
+  slate_logging.units = 200;
+  slate_logging.value = 0.5;
+  slate_logging.std_error = 0.04;
+  slate_logging.ci = make_interval(0.42, 0.58);
+  report.logging_values = {round_logging, slate_logging};  // none for "session"
 
   Estimate ipw;
   ipw.estimator = "ipw";
@@ -54,6 +63,8 @@ inline EvaluationReport sample_evaluation_report() {
   ipw.effective_sample_size = 345.6;
   ipw.max_weight = 12.5;
   ipw.clipped_fraction = 0.0;
+  ipw.true_value = 0.12;
+  ipw.true_value_std_error = 0.002;
 
   Estimate snipw = ipw;
   snipw.estimator = "snipw";
@@ -63,7 +74,7 @@ inline EvaluationReport sample_evaluation_report() {
   snipw.ci_hoeffding = Interval{};  // undefined for a self-normalised estimator
   snipw.clipped_fraction = kNaN;
 
-  Estimate dm;
+  Estimate dm;  // no true value
   dm.estimator = "dm";
   dm.unit = "round";
   dm.units = 1000;
@@ -75,9 +86,32 @@ inline EvaluationReport sample_evaluation_report() {
   dr.estimator = "dr";
   dr.declined = "needs a reward model (reward_model.kind is none)";
 
-  report.estimates = {ipw, snipw, dm, dr};
-  report.true_value = 0.12;
-  report.true_value_std_error = 0.002;
+  Estimate sips;  // a true value without a standard error
+  sips.estimator = "sips";
+  sips.unit = "slate";
+  sips.units = 200;
+  sips.value = 0.62;
+  sips.std_error = 0.05;
+  sips.ci = sips.ci_bootstrap = make_interval(0.52, 0.72);
+  sips.effective_sample_size = 80.5;
+  sips.max_weight = 40;
+  sips.clipped_fraction = 0.01;
+  sips.true_value = 0.6;
+
+  Estimate pdis;  // its unit has no logging value
+  pdis.estimator = "pdis";
+  pdis.unit = "session";
+  pdis.units = 200;
+  pdis.value = 1.75;
+  pdis.std_error = 0.2;
+  pdis.ci = pdis.ci_bootstrap = make_interval(1.36, 2.14);
+  pdis.effective_sample_size = 50.25;
+  pdis.max_weight = 300;
+  pdis.true_value = 1.8;
+  pdis.true_value_std_error = 0.01;
+
+  // Units mixed in the configured order: the report sorts the forest plot's panels itself.
+  report.estimates = {ipw, pdis, snipw, sips, dm, dr};
   report.weights = make_weight_histogram("ipw", sample_weights());
 
   RankingMetrics ranking;
@@ -92,11 +126,13 @@ inline EvaluationReport sample_evaluation_report() {
   return report;
 }
 
-// The same report as real logs would give: no true value, histogram, ranking or notes.
+// The same report as real logs would give: no true values, histogram, ranking or notes.
 inline EvaluationReport sample_report_without_optional_parts() {
   EvaluationReport report = sample_evaluation_report();
-  report.true_value.reset();
-  report.true_value_std_error.reset();
+  for (Estimate& estimate : report.estimates) {
+    estimate.true_value = kNaN;
+    estimate.true_value_std_error = kNaN;
+  }
   report.weights.reset();
   report.ranking.reset();
   report.notes.clear();
