@@ -82,10 +82,10 @@ double logging_value_of(const OpeResult& result, const Estimate& e) {
 
 std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
   std::string out =
-      fmt::format("{:<10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n", "estimator",
+      fmt::format("{:<14} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n", "estimator",
                   "value", "std err", "ci low", "ci high", "ESS", "max w", "clipped", "relative");
   auto row = [&](const Estimate& e) {
-    out += fmt::format("{:<10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n",
+    out += fmt::format("{:<14} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n",
                        e.estimator, cell(e.value), cell(e.std_error), cell(e.ci.low),
                        cell(e.ci.high), cell(e.effective_sample_size, "{:.1f}"),
                        cell(e.max_weight, "{:.3f}"), cell(100 * e.clipped_fraction, "{:.2f}%"),
@@ -101,7 +101,7 @@ std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
     if (e.declined.empty()) {
       row(e);
     } else {
-      declined += fmt::format("{:<10} declined: {}\n", e.estimator, e.declined);
+      declined += fmt::format("{:<14} declined: {}\n", e.estimator, e.declined);
     }
   }
   out += declined;

@@ -16,7 +16,7 @@ namespace shoprl {
 struct RewardModelConfig {
   std::string kind = "logistic";
   int folds = 1;  // 1 = no cross-fitting
-  double l2 = 1e-4;
+  double l2 = 1e-6;
   int epochs = 20;
   int batch_size = 1024;
   double learning_rate = 0.01;
@@ -33,7 +33,11 @@ struct RewardModelConfig {
             "K-fold cross-fitting: each row's q is predicted by the model fitted without its "
             "fold (1 = one model on all rows)",
             in_range(1, 100));
-    v.field("l2", l2, "L2 penalty on the weights", at_least(0));
+    v.field("l2", l2,
+            "L2 penalty on the weights, added to the mean loss per row (so it weighs more "
+            "against rare rewards: 1e-4 shrank a click model's item effects by 13% on "
+            "synth-bandit logs)",
+            at_least(0));
     v.field("epochs", epochs, "Passes over the rows (logistic: Newton/IRLS iterations cap)",
             in_range(1, 100000));
     v.field("batch_size", batch_size, "MLP minibatch size", in_range(1, 1 << 24));

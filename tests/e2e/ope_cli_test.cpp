@@ -96,7 +96,7 @@ TEST(OpeCli, TableHasARowPerEstimator) {
                       "--set 'ope.estimators=[dm, ipw, snipw, dr, sndr, switch-dr, dr-os]' "
                       "--set ope.interval=t"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  for (const char* name : {"logging", "dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os"}) {
+  for (const char* name : {"logging/round", "dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os"}) {
     EXPECT_NE(result.output.find(std::string("\n") + name + " "), std::string::npos)
         << name << "\n"
         << result.output;

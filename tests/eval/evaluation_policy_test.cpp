@@ -47,8 +47,8 @@ TEST(EvaluationPolicy, PopularityRanksTrainEventsAndBreaksTiesByIndex) {
   const std::int32_t other[] = {1, 0};
   EXPECT_EQ(policy.prefix_probability(top, 2), 1.0);
   EXPECT_EQ(policy.prefix_probability(other, 1), 0.0);
-  // Make item 2 the most frequent train item: it moves to the top.
-  store.session_split = {0, 1, 0};
+  // Make session 2 (items 2, 2, 0) the only train session: item 2 moves to the top.
+  store.session_split = {1, 1, 0};
   policy = make_evaluation_policy(kind("popularity"), store);
   EXPECT_EQ(policy.marginal(2, 0), 1.0);
   EXPECT_EQ(policy.marginal(0, 1), 1.0);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -124,6 +125,12 @@ std::map<std::string, Tally> run_replicates(const std::string& logging, const st
       t.abs_error += std::abs(e.value - truth);
       ++t.runs;
     }
+  }
+  // The figures docs/ope.md quotes.
+  for (const auto& [name, t] : tally) {
+    std::printf("coverage %-9s n=%lld: t %.3f, bootstrap %.3f, mean |error| %.5f\n", name.c_str(),
+                static_cast<long long>(sessions), static_cast<double>(t.covered_t) / t.runs,
+                static_cast<double>(t.covered_bootstrap) / t.runs, t.abs_error / t.runs);
   }
   return tally;
 }
