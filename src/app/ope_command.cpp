@@ -16,6 +16,7 @@
 #include "eval/estimate.h"
 #include "eval/estimator_registry.h"
 #include "eval/obp_file.h"
+#include "eval/obp_reward_model.h"
 #include "eval/ope_run.h"
 
 namespace shoprl {
@@ -23,6 +24,8 @@ namespace {
 
 // The bootstrap's stream under run.seed when ope.bootstrap_seed is 0.
 constexpr std::uint64_t kBootstrapStream = 0x0b5eed;
+// The reward model's folds and initialisation under run.seed.
+constexpr std::uint64_t kRewardModelStream = 0x524d;
 
 struct OpeOptions {
   ConfigOptions config;
@@ -129,9 +132,21 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   ObpReadOptions read_options;
   read_options.reward_min = config.reward_min;
   read_options.reward_max = config.reward_max;
-  const ObpInput input = read_obp_file(options.input, read_options);
+  ObpInput input = read_obp_file(options.input, read_options);
   const LoggedRounds& rounds = input.rounds;
   check_reward_range(rounds, options.input);
+  // Without the file's own estimated_rewards_by_reg_model, the configured reward model is
+  // fitted to the file's rows (context, action, slot, action context).
+  std::unique_ptr<RewardModel> model;
+  const RewardModelConfig& model_config = loaded.config.reward_model;
+  if (!rounds.has_reward_model() && model_config.kind != "none") {
+    const RewardModelData data =
+        obp_reward_model_data(input, derive_seed(loaded.config.run.seed, kRewardModelStream));
+    model = fit_reward_model(model_config, data);
+    add_obp_reward_model_predictions(options.input, input, *model, read_options.block_bytes);
+    spdlog::info("fitted a {} reward model ({} fold{}) to {} rows", model_config.kind,
+                 model_config.folds, model_config.folds == 1 ? "" : "s", rounds.size());
+  }
   spdlog::info("read {}: {} rounds, {} actions, {} slots{} ({:.2f} s)", options.input,
                rounds.size(), input.n_actions, rounds.len_list,
                rounds.has_reward_model() ? ", with a reward model" : "",
@@ -175,7 +190,8 @@ void add_ope_command(CLI::App& app, const GlobalOptions& global) {
       "ope", "Off-policy estimates from an Open Bandit Pipeline-convention HDF5 file");
   ope->footer(
       "The file holds reward, action, position, pscore and action_dist[n, actions, slots] (and "
-      "optionally estimated_rewards_by_reg_model for DM and the DR family); docs/ope.md.");
+      "optionally estimated_rewards_by_reg_model for DM and the DR family; without it the "
+      "reward_model section's model is fitted to the file); docs/ope.md.");
   ope->add_option("-i,--input", options->input, "HDF5 file in the OBP convention")->required();
   add_config_options(*ope, options->config);
   ope->add_flag("--json", options->json, "Print JSON instead of a table");

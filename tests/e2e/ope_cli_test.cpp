@@ -76,13 +76,28 @@ TEST(OpeCli, WithoutARewardModelTheDirectMethodFamilyIsDeclined) {
   write_obp_file(dir / "obp.h5", "--rows 100 --actions 3 --len-list 1 --no-reward-model", expected);
   if (IsSkipped() || HasFatalFailure()) return;
   const auto result =
-      run_command(ope(dir / "obp.h5", "--json --set 'ope.estimators=[dm, ipw, dr]'"));
+      run_command(ope(dir / "obp.h5", "--json --set 'ope.estimators=[dm, ipw, dr]' "
+                                      "--set reward_model.kind=none"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto json = nlohmann::json::parse(result.output);
   EXPECT_NEAR(json.at("estimates").at("ipw").at("value").get<double>(),
               expected.at("ipw").get<double>(), 1e-9);
   EXPECT_TRUE(json.at("declined").contains("dm")) << json;
   EXPECT_TRUE(json.at("declined").contains("dr")) << json;
+
+  // With a reward model configured, it is fitted to the file. An L2 penalty this heavy leaves
+  // only the unpenalised intercept, q = the mean reward r̄ for every action, so DM = r̄ and
+  // DR = r̄ + mean(w (r - r̄)) = r̄ + ipw - r̄ ipw / snipw (mean(w) = ipw / snipw).
+  const auto fitted = run_command(ope(
+      dir / "obp.h5", "--json --set 'ope.estimators=[dm, dr]' --set reward_model.l2=1e6"));
+  ASSERT_EQ(fitted.exit_code, 0) << fitted.output;
+  const auto with_model = nlohmann::json::parse(fitted.output);
+  const double mean_reward = expected.at("logging_value").get<double>();
+  const double ipw = expected.at("ipw").get<double>();
+  const double snipw = expected.at("snipw").get<double>();
+  EXPECT_NEAR(with_model.at("estimates").at("dm").at("value").get<double>(), mean_reward, 1e-4);
+  EXPECT_NEAR(with_model.at("estimates").at("dr").at("value").get<double>(),
+              mean_reward + ipw - mean_reward * ipw / snipw, 1e-3);
   EXPECT_FALSE(json.at("estimates").contains("dm"));
 }
 
