@@ -17,6 +17,7 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "app/numpy_baseline.h"
 #include "app/run_context.h"
 #include "core/error.h"
 #include "core/seeding.h"
@@ -28,8 +29,7 @@ namespace {
 
 constexpr std::int64_t kBatchSizes[] = {1, 64, 4096};
 constexpr int kThreadCounts[] = {1, 2};
-constexpr int kNumpyNotImportable = 77;  // env_numpy.py's exit status without numpy
-constexpr int kUsersPerChunk = 256;      // BatchEnv's kChunk: the unit of work a thread takes
+constexpr int kUsersPerChunk = 256;  // BatchEnv's kChunk: the unit of work a thread takes
 
 struct EnvBenchOptions {
   ConfigOptions config;
@@ -162,30 +162,8 @@ nlohmann::json numpy_params(const AppConfig& config, const EnvBenchOptions& opti
 std::optional<nlohmann::json> run_numpy_baseline(const AppConfig& config,
                                                  const EnvBenchOptions& options,
                                                  std::string& skipped) {
-  const std::filesystem::path script =
-      std::filesystem::path(SHOPRL_SOURCE_DIR) / "bench" / "env_numpy.py";
-  // The parameters are numbers, booleans and a validated model name: no quote to escape.
-  const std::string command = fmt::format("'{}' '{}' --params '{}'", options.python,
-                                          script.string(), numpy_params(config, options).dump());
-  spdlog::info("running the NumPy baseline: {} {}", options.python, script.string());
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) throw IoError("numpy baseline: cannot start " + options.python);
-  std::string output;
-  char buffer[4096];
-  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    output.append(buffer, got);
-  const int status = ::pclose(pipe);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == kNumpyNotImportable) {
-    skipped = fmt::format(
-        "numpy baseline skipped: {} cannot import numpy (apt install python3-numpy; --python "
-        "names another interpreter)",
-        options.python);
-    return std::nullopt;
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw IoError("numpy baseline failed: " + options.python + " " + script.string() +
-                  " (needs Debian's python3-numpy; --no-baseline skips it)");
-  return nlohmann::json::parse(output);
+  return run_numpy_baseline_script(options.python, "env_numpy.py", numpy_params(config, options),
+                                   skipped);
 }
 
 void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) {

@@ -17,6 +17,7 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "app/numpy_baseline.h"
 #include "app/run_context.h"
 #include "core/error.h"
 #include "core/seeding.h"
@@ -27,7 +28,6 @@
 namespace shoprl {
 namespace {
 
-constexpr int kNumpyNotImportable = 77;  // ope_numpy.py's exit status without numpy
 constexpr int kThreadCounts[] = {1, 2};
 constexpr std::uint64_t kArraysStream = 0x0be4c4;
 
@@ -131,35 +131,13 @@ EstimatorTiming time_estimators(const LoggedRounds& rounds, OpeConfig config, in
 
 std::optional<nlohmann::json> run_numpy_baseline(const OpeBenchOptions& options, std::uint64_t seed,
                                                  std::string& skipped) {
-  const std::filesystem::path script =
-      std::filesystem::path(SHOPRL_SOURCE_DIR) / "bench" / "ope_numpy.py";
   const nlohmann::json params = {{"rounds", options.rounds},
                                  {"actions", options.actions},
                                  {"resamples", options.resamples},
                                  {"repeats", options.repeats},
                                  {"seed", seed % (std::uint64_t{1} << 62)},
                                  {"budget_seconds", 60.0}};
-  const std::string command =
-      fmt::format("'{}' '{}' --params '{}'", options.python, script.string(), params.dump());
-  spdlog::info("running the NumPy baseline: {} {}", options.python, script.string());
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) throw IoError("numpy baseline: cannot start " + options.python);
-  std::string output;
-  char buffer[4096];
-  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    output.append(buffer, got);
-  const int status = ::pclose(pipe);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == kNumpyNotImportable) {
-    skipped = fmt::format(
-        "numpy baseline skipped: {} cannot import numpy (apt install python3-numpy; --python "
-        "names another interpreter)",
-        options.python);
-    return std::nullopt;
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw IoError("numpy baseline failed: " + options.python + " " + script.string() +
-                  " (needs Debian's python3-numpy; --no-baseline skips it)");
-  return nlohmann::json::parse(output);
+  return run_numpy_baseline_script(options.python, "ope_numpy.py", params, skipped);
 }
 
 void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) {

@@ -24,8 +24,8 @@ namespace shoprl {
 namespace {
 
 // Stream ids of the seeds derived from run.seed.
-constexpr std::uint64_t kBootstrapStream = 0x4f5045;   // "OPE"
-constexpr std::uint64_t kRewardModelStream = 0x524d;   // "RM"
+constexpr std::uint64_t kBootstrapStream = 0x4f5045;  // "OPE"
+constexpr std::uint64_t kRewardModelStream = 0x524d;  // "RM"
 
 // The true value of the evaluated policy, when the store's /truth holds the value of the same
 // policy. Only `uniform` is the same policy in both places: the world's popularity policy
@@ -111,8 +111,9 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     const AppConfig& config = loaded.config;
     apply_logging(config, global.quiet);
     if (config.evaluate.store.empty()) {
-      throw ConfigError("evaluate.store: no session store given (set it in the config or with "
-                        "--set evaluate.store=logs.h5)");
+      throw ConfigError(
+          "evaluate.store: no session store given (set it in the config or with "
+          "--set evaluate.store=logs.h5)");
     }
     const RunContext run = open_run(loaded);
     const SessionStore store = read_session_store(config.evaluate.store);

@@ -23,8 +23,9 @@ constexpr double kSumTolerance = 1e-6;
 int logged_slots(const SessionStore& store) {
   const auto& position = store.impressions.position;
   if (position.empty()) {
-    throw DataError("evaluate: the store has no impressions (logged slates); off-policy "
-                    "evaluation needs them");
+    throw DataError(
+        "evaluate: the store has no impressions (logged slates); off-policy "
+        "evaluation needs them");
   }
   return *std::max_element(position.begin(), position.end()) + 1;
 }
@@ -41,9 +42,10 @@ std::unordered_map<std::string, std::int32_t> item_index(const SessionStore& sto
 SlotDistributionPolicy uniform_policy(const SessionStore& store, int slots) {
   const auto items = static_cast<std::int64_t>(store.num_items());
   if (items < slots) {
-    throw ConfigError(fmt::format("evaluate.policy.kind: uniform slates of {} distinct items need "
-                                  "at least {} items; the store has {}",
-                                  slots, slots, items));
+    throw ConfigError(
+        fmt::format("evaluate.policy.kind: uniform slates of {} distinct items need "
+                    "at least {} items; the store has {}",
+                    slots, slots, items));
   }
   // Uniform without replacement: every slot's marginal is 1/items (by symmetry).
   std::vector<double> marginal(static_cast<std::size_t>(slots) * items, 1.0 / items);
@@ -67,8 +69,9 @@ SlotDistributionPolicy popularity_policy(const SessionStore& store, int slots) {
     }
   }
   if (train_events == 0) {
-    throw DataError("evaluate.policy.kind: popularity counts the train split's events, and the "
-                    "store has none");
+    throw DataError(
+        "evaluate.policy.kind: popularity counts the train split's events, and the "
+        "store has none");
   }
   std::vector<std::int32_t> order(items);
   std::iota(order.begin(), order.end(), 0);
@@ -86,12 +89,13 @@ SlotDistributionPolicy popularity_policy(const SessionStore& store, int slots) {
 void check_slot_sums(const std::vector<double>& marginal, int slots, std::int64_t items,
                      const std::string& source) {
   for (int k = 0; k < slots; ++k) {
-    const double sum = std::accumulate(marginal.begin() + k * items,
-                                       marginal.begin() + (k + 1) * items, 0.0);
+    const double sum =
+        std::accumulate(marginal.begin() + k * items, marginal.begin() + (k + 1) * items, 0.0);
     if (std::abs(sum - 1.0) > kSumTolerance) {
-      throw DataError(fmt::format("{}: the probabilities of position {} sum to {:.9g} over the "
-                                  "store's items, not 1",
-                                  source, k, sum));
+      throw DataError(
+          fmt::format("{}: the probabilities of position {} sum to {:.9g} over the "
+                      "store's items, not 1",
+                      source, k, sum));
     }
   }
 }
@@ -122,26 +126,27 @@ SlotDistributionPolicy empirical_policy(const EvaluationPolicyConfig& config,
   // An item the evaluated store never heard of would carry probability no logged row can see:
   // the estimate would silently be of another policy. Refuse instead.
   if (unmatched > 0) {
-    throw DataError(fmt::format("{}: {} impressions show items that {} does not have; the "
-                                "empirical policy would lose their probability",
-                                config.store, unmatched, "the evaluated store"));
+    throw DataError(
+        fmt::format("{}: {} impressions show items that {} does not have; the "
+                    "empirical policy would lose their probability",
+                    config.store, unmatched, "the evaluated store"));
   }
   for (int k = 0; k < slots; ++k) {
     if (total[k] == 0) {
-      throw DataError(fmt::format("{}: no impression at position {}, which the evaluated logs "
-                                  "show",
-                                  config.store, k));
+      throw DataError(
+          fmt::format("{}: no impression at position {}, which the evaluated logs "
+                      "show",
+                      config.store, k));
     }
     for (std::int64_t i = 0; i < items; ++i) count[k * items + i] /= total[k];
   }
   return SlotDistributionPolicy(
-      fmt::format("empirical: item-by-position frequencies of the impressions in {}",
-                  config.store),
+      fmt::format("empirical: item-by-position frequencies of the impressions in {}", config.store),
       SlotDistributionPolicy::Structure::kMarginalsOnly, slots, items, std::move(count));
 }
 
-SlotDistributionPolicy file_policy(const EvaluationPolicyConfig& config,
-                                   const SessionStore& store, int slots) {
+SlotDistributionPolicy file_policy(const EvaluationPolicyConfig& config, const SessionStore& store,
+                                   int slots) {
   if (config.file.empty()) {
     throw ConfigError("evaluate.policy.file: the file policy needs a CSV of probabilities");
   }
@@ -174,13 +179,13 @@ SlotDistributionPolicy file_policy(const EvaluationPolicyConfig& config,
     double probability = 0;
     if (!parse_double(std::string_view(line).substr(first + 1, second - first - 1), position) ||
         position < 0 || position != std::floor(position)) {
-      throw DataError(fmt::format("{}:{}: position must be a non-negative integer",
-                                  config.file, line_number));
+      throw DataError(
+          fmt::format("{}:{}: position must be a non-negative integer", config.file, line_number));
     }
     if (!parse_double(std::string_view(line).substr(second + 1), probability) ||
         !(probability >= 0 && probability <= 1)) {
-      throw DataError(fmt::format("{}:{}: probability must be a number in [0, 1]", config.file,
-                                  line_number));
+      throw DataError(
+          fmt::format("{}:{}: probability must be a number in [0, 1]", config.file, line_number));
     }
     const auto found = index.find(item);
     if (found == index.end()) {

@@ -18,9 +18,10 @@ std::vector<std::size_t> group_offsets(const std::vector<std::int64_t>& ids, con
     // A run that restarts means the rows of one unit are not contiguous: the per-unit products
     // of the slate and sequential estimators would silently split it in two.
     if (finished.count(ids[row]) != 0) {
-      throw DataError(fmt::format("{}: row {}: id {} reappears after other ids; the rows of one {} "
-                                  "must be contiguous",
-                                  what, row, ids[row], what));
+      throw DataError(
+          fmt::format("{}: row {}: id {} reappears after other ids; the rows of one {} "
+                      "must be contiguous",
+                      what, row, ids[row], what));
     }
     offsets.push_back(row);
   }

@@ -37,8 +37,8 @@ std::vector<double> session_returns(const LoggedRounds& rounds, double gamma) {
   for (std::size_t s = 0; s + 1 < sessions.size(); ++s) {
     double discount = 1.0;
     for (std::size_t row = sessions[s]; row < sessions[s + 1]; ++row) {
-      const bool new_step =
-          row > sessions[s] && (!rounds.has_slates() || rounds.slate_id[row] != rounds.slate_id[row - 1]);
+      const bool new_step = row > sessions[s] && (!rounds.has_slates() ||
+                                                  rounds.slate_id[row] != rounds.slate_id[row - 1]);
       if (new_step) discount *= gamma;
       returns[s] += discount * rounds.reward[row];
     }
@@ -57,8 +57,9 @@ std::vector<NamedTerms> logging_terms(const LoggedRounds& rounds, double gamma) 
     const double k = rounds.len_list;
     terms.push_back(
         {"logging", "slate",
-         bounded_mean_terms(sums_by_group(rounds.reward, group_offsets(rounds.slate_id, "slate_id")),
-                            std::min(0.0, k * rounds.reward_min), std::max(0.0, k * rounds.reward_max))});
+         bounded_mean_terms(
+             sums_by_group(rounds.reward, group_offsets(rounds.slate_id, "slate_id")),
+             std::min(0.0, k * rounds.reward_min), std::max(0.0, k * rounds.reward_max))});
   }
   if (rounds.has_sessions()) {
     EstimatorTerms session;
@@ -77,8 +78,7 @@ const Estimate& OpeResult::logging_value(const std::string& unit) const {
   throw Error(fmt::format("no logging value in unit '{}'", unit));
 }
 
-OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& given,
-                         std::uint64_t seed) {
+OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& given, std::uint64_t seed) {
   // MAGIC's inner bootstrap reads the seed from the config: give it the resolved one.
   OpeConfig config = given;
   if (config.bootstrap_seed == 0) config.bootstrap_seed = seed;

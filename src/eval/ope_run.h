@@ -23,7 +23,6 @@ struct OpeResult {
 };
 
 // ConfigError naming ope.estimators for an unknown or repeated name.
-OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& config,
-                         std::uint64_t seed);
+OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& config, std::uint64_t seed);
 
 }  // namespace shoprl

@@ -21,8 +21,8 @@ int split_code(const std::string& split) {
   for (int s = 0; s < kNumSplits; ++s) {
     if (split == split_name(static_cast<Split>(s))) return s;
   }
-  throw ConfigError(fmt::format("evaluate.split: '{}' is not one of all, train, valid, test",
-                                split));
+  throw ConfigError(
+      fmt::format("evaluate.split: '{}' is not one of all, train, valid, test", split));
 }
 
 // Whether every logged slate was drawn uniformly without replacement from all items: each
@@ -82,8 +82,9 @@ StoreRounds logged_rounds_from_store(const SessionStore& store,
                                      const std::string& split) {
   const StoreImpressions& shown = store.impressions;
   if (shown.size() == 0) {
-    throw DataError("evaluate: the store has no impressions (logged slates); off-policy "
-                    "evaluation needs them");
+    throw DataError(
+        "evaluate: the store has no impressions (logged slates); off-policy "
+        "evaluation needs them");
   }
   const int wanted_split = split_code(split);
   const bool has_slates = !shown.slate_propensity.empty();
@@ -110,8 +111,8 @@ StoreRounds logged_rounds_from_store(const SessionStore& store,
       throw DataError(fmt::format("impressions/reward: row {}: reward is {}", row, reward));
     }
     if (!(propensity > 0 && propensity <= 1)) {
-      throw DataError(fmt::format("impressions/propensity: row {}: {} is not in (0, 1]", row,
-                                  propensity));
+      throw DataError(
+          fmt::format("impressions/propensity: row {}: {} is not in (0, 1]", row, propensity));
     }
     const int slot = shown.position[row];
     const std::int32_t item = shown.item[row];

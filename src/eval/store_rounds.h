@@ -14,7 +14,7 @@ namespace shoprl {
 
 struct StoreRounds {
   LoggedRounds rounds;
-  RewardModelData model_data;              // the same rows, as reward-model inputs
+  RewardModelData model_data;               // the same rows, as reward-model inputs
   std::vector<std::size_t> impression_row;  // the store row of each round
 };
 

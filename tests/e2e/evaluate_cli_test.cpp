@@ -33,14 +33,16 @@ TEST(CliEvaluate, ReportsEveryEstimatorBesideTheTrueValueInAOneStepWorld) {
   testing::TempDir dir;
   const std::string store = (dir / "logs.h5").string();
   // configs/synth-bandit.yaml at a tenth of its size: 5,000 sessions, one slate of 3 each.
-  const auto synth = run_command(shoprl() + " -q data synth --config " + config("synth-bandit.yaml") +
-                                 " --set synth.sessions=5000 --set synth.value_episodes=20000"
-                                 " -o '" + store + "'");
+  const auto synth =
+      run_command(shoprl() + " -q data synth --config " + config("synth-bandit.yaml") +
+                  " --set synth.sessions=5000 --set synth.value_episodes=20000"
+                  " -o '" +
+                  store + "'");
   ASSERT_EQ(synth.exit_code, 0) << synth.output;
-  const auto result = run_command(
-      shoprl() + " -q evaluate --config " + config("evaluate-bandit.yaml") + " --set evaluate.store='" +
-      store + "' --set run.output_dir='" + dir.path().string() +
-      "' --set ope.bootstrap_resamples=200");
+  const auto result =
+      run_command(shoprl() + " -q evaluate --config " + config("evaluate-bandit.yaml") +
+                  " --set evaluate.store='" + store + "' --set run.output_dir='" +
+                  dir.path().string() + "' --set ope.bootstrap_resamples=200");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const std::filesystem::path report = dir / "evaluate-bandit" / "report";
   EXPECT_NE(result.output.find((report / "index.html").string()), std::string::npos);
@@ -54,8 +56,8 @@ TEST(CliEvaluate, ReportsEveryEstimatorBesideTheTrueValueInAOneStepWorld) {
   // Every estimator of the default list runs on these logs: a reward model is fitted, slates
   // and their probabilities are known, and the logger (popularity sampling) is not uniform, so
   // only the pseudoinverse declines.
-  for (const char* name : {"dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os", "sips",
-                           "iips", "rips", "pdis", "wpdis", "seq-dr", "wdr", "magic"}) {
+  for (const char* name : {"dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os", "sips", "iips",
+                           "rips", "pdis", "wpdis", "seq-dr", "wdr", "magic"}) {
     ASSERT_TRUE(estimates.contains(name)) << name << "\n" << json.dump(2);
     const auto& e = estimates.at(name);
     ASSERT_TRUE(e.at("true_value").is_number()) << name;
@@ -63,8 +65,7 @@ TEST(CliEvaluate, ReportsEveryEstimatorBesideTheTrueValueInAOneStepWorld) {
     const double truth = e.at("true_value").get<double>();
     const std::string unit = e.at("unit").get<std::string>();
     EXPECT_GT(truth, 0) << name;
-    EXPECT_NEAR(e.at("true_value_error").get<double>(), e.at("value").get<double>() - truth,
-                1e-12)
+    EXPECT_NEAR(e.at("true_value_error").get<double>(), e.at("value").get<double>() - truth, 1e-12)
         << name;
     if (unit == "round") {
       EXPECT_NEAR(truth * 3, estimates.at("sips").at("true_value").get<double>(), 1e-12) << name;
@@ -75,8 +76,8 @@ TEST(CliEvaluate, ReportsEveryEstimatorBesideTheTrueValueInAOneStepWorld) {
   // estimate's standard error plus the Monte Carlo truth's (false failure ~1e-5 each).
   for (const char* name : {"ipw", "dr", "sips", "iips", "pdis"}) {
     const auto& e = estimates.at(name);
-    const double sigma = std::hypot(e.at("std_error").get<double>(),
-                                    e.at("true_value_std_error").get<double>());
+    const double sigma =
+        std::hypot(e.at("std_error").get<double>(), e.at("true_value_std_error").get<double>());
     EXPECT_LT(std::abs(e.at("true_value_error").get<double>()), 4.5 * sigma) << name;
   }
   EXPECT_TRUE(json.at("logging_policy_values").contains("round"));
@@ -90,11 +91,12 @@ TEST(CliEvaluate, ReportsEveryEstimatorBesideTheTrueValueInAOneStepWorld) {
 
 TEST(CliEvaluate, NamesTheMissingStoreKey) {
   testing::TempDir dir;
-  const auto result = run_command(shoprl() + " -q evaluate --set run.output_dir='" +
-                                  dir.path().string() + "'");
+  const auto result =
+      run_command(shoprl() + " -q evaluate --set run.output_dir='" + dir.path().string() + "'");
   EXPECT_EQ(result.exit_code, 3) << result.output;
   EXPECT_NE(result.output.find("evaluate.store"), std::string::npos) << result.output;
-  const auto bad_kind = run_command(shoprl() + " -q evaluate --set evaluate.store=x.h5"
+  const auto bad_kind = run_command(shoprl() +
+                                    " -q evaluate --set evaluate.store=x.h5"
                                     " --set evaluate.policy.kind=greedy");
   EXPECT_EQ(bad_kind.exit_code, 3) << bad_kind.output;
   EXPECT_NE(bad_kind.output.find("evaluate.policy.kind"), std::string::npos) << bad_kind.output;
@@ -102,9 +104,9 @@ TEST(CliEvaluate, NamesTheMissingStoreKey) {
 
 TEST(CliEvaluate, MissingStoreIsAnIoError) {
   testing::TempDir dir;
-  const auto result = run_command(shoprl() + " -q evaluate --set evaluate.store='" +
-                                  (dir / "absent.h5").string() + "' --set run.output_dir='" +
-                                  dir.path().string() + "'");
+  const auto result =
+      run_command(shoprl() + " -q evaluate --set evaluate.store='" + (dir / "absent.h5").string() +
+                  "' --set run.output_dir='" + dir.path().string() + "'");
   EXPECT_EQ(result.exit_code, 5) << result.output;
   EXPECT_NE(result.output.find("absent.h5"), std::string::npos) << result.output;
 }

@@ -75,8 +75,8 @@ TEST(OpeCli, WithoutARewardModelTheDirectMethodFamilyIsDeclined) {
   nlohmann::json expected;
   write_obp_file(dir / "obp.h5", "--rows 100 --actions 3 --len-list 1 --no-reward-model", expected);
   if (IsSkipped() || HasFatalFailure()) return;
-  const auto result =
-      run_command(ope(dir / "obp.h5", "--json --set 'ope.estimators=[dm, ipw, dr]' "
+  const auto result = run_command(ope(dir / "obp.h5",
+                                      "--json --set 'ope.estimators=[dm, ipw, dr]' "
                                       "--set reward_model.kind=none"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto json = nlohmann::json::parse(result.output);
@@ -88,8 +88,8 @@ TEST(OpeCli, WithoutARewardModelTheDirectMethodFamilyIsDeclined) {
   // With a reward model configured, it is fitted to the file. An L2 penalty this heavy leaves
   // only the unpenalised intercept, q = the mean reward r̄ for every action, so DM = r̄ and
   // DR = r̄ + mean(w (r - r̄)) = r̄ + ipw - r̄ ipw / snipw (mean(w) = ipw / snipw).
-  const auto fitted = run_command(ope(
-      dir / "obp.h5", "--json --set 'ope.estimators=[dm, dr]' --set reward_model.l2=1e6"));
+  const auto fitted = run_command(
+      ope(dir / "obp.h5", "--json --set 'ope.estimators=[dm, dr]' --set reward_model.l2=1e6"));
   ASSERT_EQ(fitted.exit_code, 0) << fitted.output;
   const auto with_model = nlohmann::json::parse(fitted.output);
   const double mean_reward = expected.at("logging_value").get<double>();
@@ -111,7 +111,8 @@ TEST(OpeCli, TableHasARowPerEstimator) {
                       "--set 'ope.estimators=[dm, ipw, snipw, dr, sndr, switch-dr, dr-os]' "
                       "--set ope.interval=t"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  for (const char* name : {"logging/round", "dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os"}) {
+  for (const char* name :
+       {"logging/round", "dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os"}) {
     EXPECT_NE(result.output.find(std::string("\n") + name + " "), std::string::npos)
         << name << "\n"
         << result.output;

@@ -28,7 +28,8 @@ TEST(EvaluationPolicy, UniformHasEqualMarginalsAndFallingFactorialSlates) {
   const SlotDistributionPolicy policy = make_evaluation_policy(kind("uniform"), store);
   EXPECT_EQ(policy.slots(), 2);
   for (int slot = 0; slot < 2; ++slot)
-    for (std::int32_t item = 0; item < 3; ++item) EXPECT_DOUBLE_EQ(policy.marginal(item, slot), 1.0 / 3);
+    for (std::int32_t item = 0; item < 3; ++item)
+      EXPECT_DOUBLE_EQ(policy.marginal(item, slot), 1.0 / 3);
   const std::int32_t slate[] = {2, 0};
   EXPECT_DOUBLE_EQ(policy.prefix_probability(slate, 1), 1.0 / 3);
   EXPECT_DOUBLE_EQ(policy.prefix_probability(slate, 2), 1.0 / 6);
@@ -64,8 +65,7 @@ TEST(EvaluationPolicy, EmpiricalCountsAnotherStoresImpressionsByRawId) {
   write_session_store(source, dir / "source.h5");
   EvaluationPolicyConfig config = kind("empirical");
   config.store = (dir / "source.h5").string();
-  const SlotDistributionPolicy policy =
-      make_evaluation_policy(config, testing::tiny_store(true));
+  const SlotDistributionPolicy policy = make_evaluation_policy(config, testing::tiny_store(true));
   // Source impressions (its indices): slot 0 shows 0 and 2, slot 1 shows 1 and 0; in the
   // evaluated store's indices 0 -> 2, 2 -> 0, 1 -> 1.
   EXPECT_DOUBLE_EQ(policy.marginal(2, 0), 0.5);
@@ -103,11 +103,12 @@ TEST(EvaluationPolicy, FilePolicyReadsProbabilitiesAndNamesTheBadLine) {
   EXPECT_NE(error_of("item,pos,p\n").find("p.csv:1: header"), std::string::npos);
   EXPECT_NE(error_of("item_id,position,probability\nitem-a,0,1.5\n").find("p.csv:2: probability"),
             std::string::npos);
-  EXPECT_NE(error_of("item_id,position,probability\nitem-a,0,1\nzz,1,1\n").find("p.csv:3: item 'zz'"),
-            std::string::npos);
-  EXPECT_NE(error_of("item_id,position,probability\nitem-a,0,0.5\nb,1,1\n")
-                .find("position 0 sum to 0.5"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("item_id,position,probability\nitem-a,0,1\nzz,1,1\n").find("p.csv:3: item 'zz'"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("item_id,position,probability\nitem-a,0,0.5\nb,1,1\n").find("position 0 sum to 0.5"),
+      std::string::npos);
   EXPECT_NE(error_of("item_id,position,probability\nitem-a,-1,0.5\n").find("p.csv:2: position"),
             std::string::npos);
 }

@@ -23,7 +23,7 @@ TEST(ObpRewardModel, SecondPassWeighsTheModelByEachRowsActionDist) {
   testing::TempDir dir;
   const auto path = dir / "obp.h5";
   // 5 rows, 3 actions, one slot (action_dist stored [n, actions]).
-  const std::vector<double> dist = {1, 0, 0,  0, 1, 0,  0.5, 0.5, 0,  0.2, 0.3, 0.5,  0, 0, 1};
+  const std::vector<double> dist = {1, 0, 0, 0, 1, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5, 0, 0, 1};
   {
     Hdf5File file = Hdf5File::create(path, path.string());
     file.write_array<double>("/reward", {1, 0, 1, 0, 1});

@@ -59,8 +59,8 @@ Replicate replicate(const std::string& logging, const std::string& target, bool 
   synth.sessions = sessions;
   synth.value_episodes = 0;
   synth.value_policies.clear();
-  const SynthesizedLogs logs = synthesize_logs(bandit_world(), bandit_env(),
-                                               policy_config(logging), synth, seed, "");
+  const SynthesizedLogs logs =
+      synthesize_logs(bandit_world(), bandit_env(), policy_config(logging), synth, seed, "");
   const SyntheticWorld world(bandit_world(), kSlots, world_seed(seed));
   const SyntheticEnv env(world, bandit_env());
   const auto target_policy = make_policy(policy_config(target), env, 7, "target");
@@ -105,8 +105,7 @@ struct Tally {
 
 std::map<std::string, Tally> run_replicates(const std::string& logging, const std::string& target,
                                             bool with_slates, const std::vector<std::string>& names,
-                                            std::int64_t sessions, int replicates,
-                                            int resamples) {
+                                            std::int64_t sessions, int replicates, int resamples) {
   OpeConfig config;
   config.estimators = names;
   config.bootstrap_resamples = resamples;
@@ -121,7 +120,8 @@ std::map<std::string, Tally> run_replicates(const std::string& logging, const st
       const double truth = truth_in_unit(e, rep.true_session_value);
       Tally& t = tally[e.estimator];
       t.covered_t += e.ci_t.low <= truth && truth <= e.ci_t.high;
-      if (resamples > 0) t.covered_bootstrap += e.ci_bootstrap.low <= truth && truth <= e.ci_bootstrap.high;
+      if (resamples > 0)
+        t.covered_bootstrap += e.ci_bootstrap.low <= truth && truth <= e.ci_bootstrap.high;
       t.abs_error += std::abs(e.value - truth);
       ++t.runs;
     }
@@ -145,8 +145,8 @@ constexpr int kReplicates = 200;
 constexpr int kMinCovered = 179;
 
 TEST(OpeCoverage, IntervalsCoverTheTruthWhenTheLoggerIsNotUniform) {
-  const std::vector<std::string> names = {"ipw", "snipw", "dr", "sndr", "switch-dr",
-                                          "sips", "iips", "rips", "pdis", "seq-dr"};
+  const std::vector<std::string> names = {"ipw",  "snipw", "dr",   "sndr", "switch-dr",
+                                          "sips", "iips",  "rips", "pdis", "seq-dr"};
   // Popularity sampling logs, the uniform policy is evaluated (its slate probabilities are
   // known, so the slate estimators apply).
   const auto tally = run_replicates("popularity", "uniform", true, names, 2000, kReplicates, 200);

@@ -22,29 +22,8 @@ EstimatorTerms rips_terms(const LoggedRounds& rounds, const OpeConfig& /*config*
       return terms;
     }
   }
-  const std::vector<std::size_t> offsets = group_offsets(rounds.slate_id, "slate_id");
-  const std::size_t slates = offsets.size() - 1;
-  terms.contribution.resize(slates);
-  terms.weights.resize(slates);
-  double max_weight = 0.0;
-  std::size_t max_slots = 0;
-  for (std::size_t s = 0; s < slates; ++s) {
-    double weighted_reward = 0.0;
-    double weight_sum = 0.0;
-    for (std::size_t row = offsets[s]; row < offsets[s + 1]; ++row) {
-      const double w = rounds.prefix_target_pscore[row] / rounds.prefix_pscore[row];
-      weighted_reward += w * rounds.reward[row];
-      weight_sum += w;
-      max_weight = std::max(max_weight, w);
-    }
-    const std::size_t slots = offsets[s + 1] - offsets[s];
-    terms.contribution[s] = weighted_reward;
-    // One weight per slate for the diagnostics: the mean of its prefix weights (as for IIPS).
-    terms.weights[s] = weight_sum / static_cast<double>(slots);
-    max_slots = std::max(max_slots, slots);
-  }
-  // Data-dependent bound: the largest observed prefix weight.
-  slate_detail::set_weighted_reward_range(rounds, max_slots, 0.0, max_weight, terms);
+  slate_detail::fill_per_slot_weighted_terms(rounds, rounds.prefix_target_pscore,
+                                             rounds.prefix_pscore, terms);
   return terms;
 }
 

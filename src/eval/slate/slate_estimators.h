@@ -48,6 +48,12 @@ std::string missing_column(const std::vector<double>& column, std::size_t rows, 
 // max_slots rows, r_k lies in the reward range and v_k in [weight_min, weight_max].
 void set_weighted_reward_range(const LoggedRounds& rounds, std::size_t max_slots, double weight_min,
                                double weight_max, EstimatorTerms& terms);
+// Terms sum_k r_k target_k / logging_k per slate, the shape IIPS (slot marginals) and RIPS
+// (prefix probabilities) share. The diagnostic weight of a slate is the mean of its slots'
+// weights (each has expectation 1 under the logging policy, so the mean does too); the range
+// uses the largest weight observed, so it is data-dependent.
+void fill_per_slot_weighted_terms(const LoggedRounds& rounds, const std::vector<double>& target,
+                                  const std::vector<double>& logging, EstimatorTerms& terms);
 
 }  // namespace slate_detail
 

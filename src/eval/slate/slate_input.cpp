@@ -39,4 +39,29 @@ void set_weighted_reward_range(const LoggedRounds& rounds, std::size_t max_slots
   terms.contribution_max = static_cast<double>(max_slots) * slot_max;
 }
 
+void fill_per_slot_weighted_terms(const LoggedRounds& rounds, const std::vector<double>& target,
+                                  const std::vector<double>& logging, EstimatorTerms& terms) {
+  const std::vector<std::size_t> offsets = group_offsets(rounds.slate_id, "slate_id");
+  const std::size_t slates = offsets.size() - 1;
+  terms.contribution.resize(slates);
+  terms.weights.resize(slates);
+  double max_weight = 0.0;
+  std::size_t max_slots = 0;
+  for (std::size_t s = 0; s < slates; ++s) {
+    double weighted_reward = 0.0;
+    double weight_sum = 0.0;
+    for (std::size_t row = offsets[s]; row < offsets[s + 1]; ++row) {
+      const double w = target[row] / logging[row];
+      weighted_reward += w * rounds.reward[row];
+      weight_sum += w;
+      max_weight = std::max(max_weight, w);
+    }
+    const std::size_t slots = offsets[s + 1] - offsets[s];
+    terms.contribution[s] = weighted_reward;
+    terms.weights[s] = weight_sum / static_cast<double>(slots);
+    max_slots = std::max(max_slots, slots);
+  }
+  set_weighted_reward_range(rounds, max_slots, 0.0, max_weight, terms);
+}
+
 }  // namespace shoprl::slate_detail
