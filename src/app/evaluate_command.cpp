@@ -11,7 +11,6 @@
 #include "app/commands.h"
 #include "app/run_context.h"
 #include "core/error.h"
-#include "core/seeding.h"
 #include "data/session_store_io.h"
 #include "eval/evaluation_report.h"
 #include "eval/ope_run.h"
@@ -22,10 +21,6 @@
 namespace shoprl {
 
 namespace {
-
-// Stream ids of the seeds derived from run.seed.
-constexpr std::uint64_t kBootstrapStream = 0x4f5045;  // "OPE"
-constexpr std::uint64_t kRewardModelStream = 0x524d;  // "RM"
 
 // The true value of the evaluated policy, when the store's /truth holds the value of the same
 // policy. Only `uniform` is the same policy in both places: the world's popularity policy
@@ -126,14 +121,12 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
 
     std::unique_ptr<RewardModel> model;
     if (config.reward_model.kind != "none") {
-      store_rounds.model_data.seed = derive_seed(run.seed, kRewardModelStream);
+      store_rounds.model_data.seed = reward_model_seed(run.seed);
       model = fit_reward_model(config.reward_model, store_rounds.model_data);
       add_reward_model_predictions(store_rounds, *model, policy);
     }
-    const std::uint64_t bootstrap_seed = config.ope.bootstrap_seed != 0
-                                             ? config.ope.bootstrap_seed
-                                             : derive_seed(run.seed, kBootstrapStream);
-    OpeResult result = run_estimators(store_rounds.rounds, config.ope, bootstrap_seed);
+    OpeResult result = run_estimators(store_rounds.rounds, config.ope,
+                                      resolve_bootstrap_seed(config.ope, run.seed));
 
     EvaluationReport report;
     report.title = fmt::format("Off-policy evaluation: {}", config.run.name);

@@ -12,7 +12,6 @@
 #include "app/commands.h"
 #include "app/run_context.h"
 #include "core/error.h"
-#include "core/seeding.h"
 #include "eval/estimate.h"
 #include "eval/estimator_registry.h"
 #include "eval/obp_file.h"
@@ -21,11 +20,6 @@
 
 namespace shoprl {
 namespace {
-
-// The bootstrap's stream under run.seed when ope.bootstrap_seed is 0.
-constexpr std::uint64_t kBootstrapStream = 0x0b5eed;
-// The reward model's folds and initialisation under run.seed.
-constexpr std::uint64_t kRewardModelStream = 0x524d;
 
 struct OpeOptions {
   ConfigOptions config;
@@ -124,9 +118,7 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   const OpeConfig& config = loaded.config.ope;
   // Unknown names fail before the file is read.
   for (const std::string& name : config.estimators) find_estimator(name);
-  const std::uint64_t seed = config.bootstrap_seed != 0
-                                 ? config.bootstrap_seed
-                                 : derive_seed(loaded.config.run.seed, kBootstrapStream);
+  const std::uint64_t seed = resolve_bootstrap_seed(config, loaded.config.run.seed);
 
   const auto start = std::chrono::steady_clock::now();
   ObpReadOptions read_options;
@@ -141,7 +133,7 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   const RewardModelConfig& model_config = loaded.config.reward_model;
   if (!rounds.has_reward_model() && model_config.kind != "none") {
     const RewardModelData data =
-        obp_reward_model_data(input, derive_seed(loaded.config.run.seed, kRewardModelStream));
+        obp_reward_model_data(input, reward_model_seed(loaded.config.run.seed));
     model = fit_reward_model(model_config, data);
     add_obp_reward_model_predictions(options.input, input, *model, read_options.block_bytes);
     spdlog::info("fitted a {} reward model ({} fold{}) to {} rows", model_config.kind,

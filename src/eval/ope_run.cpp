@@ -5,11 +5,16 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/seeding.h"
 #include "eval/estimator_registry.h"
 
 namespace shoprl {
 
 namespace {
+
+// Stream ids of the seeds derived from run.seed.
+constexpr std::uint64_t kBootstrapStream = 0x4f5045;  // "OPE"
+constexpr std::uint64_t kRewardModelStream = 0x524d;  // "RM"
 
 EstimatorTerms bounded_mean_terms(std::vector<double> values, double low, double high) {
   EstimatorTerms terms;
@@ -70,6 +75,15 @@ std::vector<NamedTerms> logging_terms(const LoggedRounds& rounds, double gamma) 
 }
 
 }  // namespace
+
+std::uint64_t resolve_bootstrap_seed(const OpeConfig& config, std::uint64_t run_seed) {
+  return config.bootstrap_seed != 0 ? config.bootstrap_seed
+                                    : derive_seed(run_seed, kBootstrapStream);
+}
+
+std::uint64_t reward_model_seed(std::uint64_t run_seed) {
+  return derive_seed(run_seed, kRewardModelStream);
+}
 
 const Estimate& OpeResult::logging_value(const std::string& unit) const {
   for (const Estimate& e : logging_values) {

@@ -22,6 +22,11 @@ struct OpeResult {
   std::vector<double> ipw_weights;  // the importance weights of IPW (for the histogram)
 };
 
+// The seeds the evaluation commands derive from run.seed: the bootstrap's (ope.bootstrap_seed
+// when it is not 0) and the reward model's (folds, initialisation, minibatch order).
+std::uint64_t resolve_bootstrap_seed(const OpeConfig& config, std::uint64_t run_seed);
+std::uint64_t reward_model_seed(std::uint64_t run_seed);
+
 // ConfigError naming ope.estimators for an unknown or repeated name.
 OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& config, std::uint64_t seed);
 

@@ -45,6 +45,35 @@ inline bool model_in_reward_range(const LoggedRounds& rounds, std::size_t i) {
 void set_dr_contribution_range(const LoggedRounds& rounds, double max_weight, bool model_in_range,
                                EstimatorTerms& terms);
 
+// The loop the DR family shares: term i = q_target_i + u_i (r_i - q_logged_i), where
+// u_i = weight_rule(w_i, changed) is the estimator's weight (clipped, switched or shrunk) and
+// `changed` says whether the rule altered w_i (counted in terms.clipped). Returns the largest
+// weight used; model_in_range receives whether every prediction lay in the reward range.
+// Declines (and returns 0) without a reward model.
+template <class WeightRule>
+double fill_dr_family_terms(const LoggedRounds& rounds, WeightRule weight_rule,
+                            EstimatorTerms& terms, bool& model_in_range) {
+  model_in_range = true;
+  if (!rounds.has_reward_model()) {
+    terms.declined = kNeedsRewardModel;
+    return 0.0;
+  }
+  const std::size_t n = rounds.size();
+  terms.contribution.resize(n);
+  terms.weights.resize(n);
+  double max_used = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    model_in_range = model_in_range && model_in_reward_range(rounds, i);
+    bool changed = false;
+    const double used = weight_rule(rounds.target_pscore[i] / rounds.pscore[i], changed);
+    if (changed) ++terms.clipped;
+    terms.weights[i] = used;
+    terms.contribution[i] = rounds.q_target[i] + used * (rounds.reward[i] - rounds.q_logged[i]);
+    max_used = used > max_used ? used : max_used;
+  }
+  return max_used;
+}
+
 }  // namespace bandit_detail
 
 }  // namespace shoprl

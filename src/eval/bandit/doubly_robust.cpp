@@ -31,27 +31,16 @@ void set_dr_contribution_range(const LoggedRounds& rounds, double max_weight, bo
 
 EstimatorTerms dr_terms(const LoggedRounds& rounds, const OpeConfig& config) {
   EstimatorTerms terms;
-  if (!rounds.has_reward_model()) {
-    terms.declined = bandit_detail::kNeedsRewardModel;
-    return terms;
-  }
-  const std::size_t n = rounds.size();
   const bool clipping = config.ipw_clip > 0.0;
-  terms.contribution.resize(n);
-  terms.weights.resize(n);
-  double max_weight = 0.0;
   bool model_in_range = true;
-  for (std::size_t i = 0; i < n; ++i) {
-    model_in_range = model_in_range && bandit_detail::model_in_reward_range(rounds, i);
-    double w = rounds.target_pscore[i] / rounds.pscore[i];
-    if (clipping && w > config.ipw_clip) {
-      w = config.ipw_clip;
-      ++terms.clipped;
-    }
-    terms.weights[i] = w;
-    terms.contribution[i] = rounds.q_target[i] + w * (rounds.reward[i] - rounds.q_logged[i]);
-    max_weight = std::max(max_weight, w);
-  }
+  const double max_weight = bandit_detail::fill_dr_family_terms(
+      rounds,
+      [&](double w, bool& changed) {
+        changed = clipping && w > config.ipw_clip;
+        return changed ? config.ipw_clip : w;
+      },
+      terms, model_in_range);
+  if (!terms.declined.empty()) return terms;
   // Unclipped, the largest observed weight stands in for the bound (data-dependent, as in IPW).
   bandit_detail::set_dr_contribution_range(rounds, clipping ? config.ipw_clip : max_weight,
                                            model_in_range, terms);

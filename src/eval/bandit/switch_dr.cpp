@@ -11,27 +11,17 @@ namespace shoprl {
 
 EstimatorTerms switch_dr_terms(const LoggedRounds& rounds, const OpeConfig& config) {
   EstimatorTerms terms;
-  if (!rounds.has_reward_model()) {
-    terms.declined = bandit_detail::kNeedsRewardModel;
-    return terms;
-  }
-  const std::size_t n = rounds.size();
   const double lambda = config.switch_lambda;
-  terms.contribution.resize(n);
-  terms.weights.resize(n);
   bool model_in_range = true;
-  for (std::size_t i = 0; i < n; ++i) {
-    model_in_range = model_in_range && bandit_detail::model_in_reward_range(rounds, i);
-    const double w = rounds.target_pscore[i] / rounds.pscore[i];
-    // The weight used is 0 where the estimator switched to the model (reported as such).
-    double used = w;
-    if (w > lambda) {
-      used = 0.0;
-      ++terms.clipped;
-    }
-    terms.weights[i] = used;
-    terms.contribution[i] = rounds.q_target[i] + used * (rounds.reward[i] - rounds.q_logged[i]);
-  }
+  // The weight used is 0 where the estimator switched to the model (reported as such).
+  bandit_detail::fill_dr_family_terms(
+      rounds,
+      [lambda](double w, bool& changed) {
+        changed = w > lambda;
+        return changed ? 0.0 : w;
+      },
+      terms, model_in_range);
+  if (!terms.declined.empty()) return terms;
   // lambda bounds every weight used, a priori.
   bandit_detail::set_dr_contribution_range(rounds, lambda, model_in_range, terms);
   return terms;

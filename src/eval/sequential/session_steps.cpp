@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "core/error.h"
 
@@ -143,6 +144,24 @@ std::vector<double> step_weight_sums(const SessionSteps& steps, const std::vecto
     sums[t] += carried;
   }
   return sums;
+}
+
+EstimatorTerms resampled_session_terms(const LoggedRounds& rounds, const OpeConfig& config,
+                                       bool needs_reward_model, SessionStatistic statistic) {
+  EstimatorTerms terms;
+  terms.declined = sequential_decline_reason(rounds, needs_reward_model);
+  if (!terms.declined.empty()) return terms;
+
+  auto steps = std::make_shared<const SessionSteps>(session_steps(rounds));
+  const double gamma = config.gamma;
+  const std::vector<double> ones(steps->sessions(), 1.0);
+  terms.value = statistic(*steps, gamma, ones, &terms.contribution);
+  for (std::size_t s = 0; s < steps->sessions(); ++s)
+    terms.weights.push_back(steps->final_weight(s));
+  terms.resampled_value = [steps, gamma, statistic](const std::vector<std::uint32_t>& count) {
+    return statistic(*steps, gamma, as_multiplicity(count), nullptr);
+  };
+  return terms;
 }
 
 }  // namespace shoprl

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "eval/estimator_terms.h"
 #include "eval/logged_rounds.h"
+#include "eval/ope_config.h"
 
 namespace shoprl {
 
@@ -51,5 +53,17 @@ std::vector<double> as_multiplicity(const std::vector<std::uint32_t>& count);
 // has ratio 1 (Thomas 2015; Thomas & Brunskill 2016), which keeps on-policy
 // data (all weights 1) at D_t = n, where the weighted estimators equal the unweighted ones.
 std::vector<double> step_weight_sums(const SessionSteps& steps, const std::vector<double>& count);
+
+// A session estimator that is not a mean of per-session terms (the weighted ones): `statistic`
+// gives the estimate with session s counted count[s] times and, when `share` is not null,
+// appends each session's share of it times n (their mean is the estimate).
+using SessionStatistic = double (*)(const SessionSteps& steps, double gamma,
+                                    const std::vector<double>& count, std::vector<double>* share);
+
+// Terms of such an estimator: `value` on the data, the shares as `contribution` (so units()
+// counts sessions), each session's final weight, and the exact `resampled_value`. Declines as
+// sequential_decline_reason says.
+EstimatorTerms resampled_session_terms(const LoggedRounds& rounds, const OpeConfig& config,
+                                       bool needs_reward_model, SessionStatistic statistic);
 
 }  // namespace shoprl

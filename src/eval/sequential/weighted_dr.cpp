@@ -8,8 +8,6 @@
 //
 // Not a mean of per-session terms: `value` and an exact `resampled_value`, with `contribution`
 // holding each session's share n sum_t gamma^t [...] (their mean is the estimate).
-#include <memory>
-
 #include "eval/sequential/sequential_estimators.h"
 #include "eval/sequential/session_steps.h"
 
@@ -47,20 +45,7 @@ double weighted_dr(const SessionSteps& steps, double gamma, const std::vector<do
 }  // namespace
 
 EstimatorTerms wdr_terms(const LoggedRounds& rounds, const OpeConfig& config) {
-  EstimatorTerms terms;
-  terms.declined = sequential_decline_reason(rounds, /*needs_reward_model=*/true);
-  if (!terms.declined.empty()) return terms;
-
-  auto steps = std::make_shared<const SessionSteps>(session_steps(rounds));
-  const double gamma = config.gamma;
-  const std::vector<double> ones(steps->sessions(), 1.0);
-  terms.value = weighted_dr(*steps, gamma, ones, &terms.contribution);
-  for (std::size_t s = 0; s < steps->sessions(); ++s)
-    terms.weights.push_back(steps->final_weight(s));
-  terms.resampled_value = [steps, gamma](const std::vector<std::uint32_t>& count) {
-    return weighted_dr(*steps, gamma, as_multiplicity(count), nullptr);
-  };
-  return terms;
+  return resampled_session_terms(rounds, config, /*needs_reward_model=*/true, &weighted_dr);
 }
 
 }  // namespace shoprl

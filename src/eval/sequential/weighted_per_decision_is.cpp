@@ -8,8 +8,6 @@
 // Not a mean of per-session terms, so the terms carry `value` and an exact `resampled_value`;
 // `contribution` holds each session's share n sum_t gamma^t w^s_{0:t} R^s_t / D_t (their mean
 // is the estimate) so that units() counts sessions.
-#include <memory>
-
 #include "eval/sequential/sequential_estimators.h"
 #include "eval/sequential/session_steps.h"
 
@@ -43,20 +41,7 @@ double weighted_pdis(const SessionSteps& steps, double gamma, const std::vector<
 }  // namespace
 
 EstimatorTerms wpdis_terms(const LoggedRounds& rounds, const OpeConfig& config) {
-  EstimatorTerms terms;
-  terms.declined = sequential_decline_reason(rounds, /*needs_reward_model=*/false);
-  if (!terms.declined.empty()) return terms;
-
-  auto steps = std::make_shared<const SessionSteps>(session_steps(rounds));
-  const double gamma = config.gamma;
-  const std::vector<double> ones(steps->sessions(), 1.0);
-  terms.value = weighted_pdis(*steps, gamma, ones, &terms.contribution);
-  for (std::size_t s = 0; s < steps->sessions(); ++s)
-    terms.weights.push_back(steps->final_weight(s));
-  terms.resampled_value = [steps, gamma](const std::vector<std::uint32_t>& count) {
-    return weighted_pdis(*steps, gamma, as_multiplicity(count), nullptr);
-  };
-  return terms;
+  return resampled_session_terms(rounds, config, /*needs_reward_model=*/false, &weighted_pdis);
 }
 
 }  // namespace shoprl
