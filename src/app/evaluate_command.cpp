@@ -116,6 +116,15 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     StoreRounds store_rounds = logged_rounds_from_store(store, policy, config.evaluate.split);
     store_rounds.rounds.reward_min = config.ope.reward_min;
     store_rounds.rounds.reward_max = config.ope.reward_max;
+    const std::size_t bad = first_reward_outside_range(store_rounds.rounds);
+    if (bad < store_rounds.rounds.size()) {
+      throw DataError(fmt::format(
+          "{}: dataset /impressions/reward: row {}: reward {} is outside [ope.reward_min, "
+          "ope.reward_max] = [{}, {}] (the bounded-reward intervals rely on it; set them with "
+          "--set)",
+          config.evaluate.store, store_rounds.impression_row[bad], store_rounds.rounds.reward[bad],
+          config.ope.reward_min, config.ope.reward_max));
+    }
     spdlog::info("{} rounds from {} ({} split); evaluation policy {}", store_rounds.rounds.size(),
                  config.evaluate.store, config.evaluate.split, policy.description());
 

@@ -28,14 +28,12 @@ struct OpeOptions {
 };
 
 void check_reward_range(const LoggedRounds& rounds, const std::string& input) {
-  for (std::size_t i = 0; i < rounds.size(); ++i) {
-    if (rounds.reward[i] < rounds.reward_min || rounds.reward[i] > rounds.reward_max) {
-      throw DataError(fmt::format(
-          "{}: dataset /reward: row {}: reward {} is outside [ope.reward_min, ope.reward_max] = "
-          "[{}, {}] (the bounded-reward intervals rely on it; set them with --set)",
-          input, i, rounds.reward[i], rounds.reward_min, rounds.reward_max));
-    }
-  }
+  const std::size_t i = first_reward_outside_range(rounds);
+  if (i == rounds.size()) return;
+  throw DataError(fmt::format(
+      "{}: dataset /reward: row {}: reward {} is outside [ope.reward_min, ope.reward_max] = "
+      "[{}, {}] (the bounded-reward intervals rely on it; set them with --set)",
+      input, i, rounds.reward[i], rounds.reward_min, rounds.reward_max));
 }
 
 nlohmann::json interval_json(const Interval& interval) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace shoprl {
@@ -54,5 +55,14 @@ struct LoggedRounds {
 // Where each slate (or session) starts: offsets into rows, size = units + 1. `ids` must be
 // contiguous runs (DataError naming `what` and the first row that breaks a run otherwise).
 std::vector<std::size_t> group_offsets(const std::vector<std::int64_t>& ids, const char* what);
+
+// The reason an estimator declines for lack of `column` (named `name`): empty, or a NaN (the
+// input does not know the probability), naming the first such row. "" when usable.
+std::string missing_column(const std::vector<double>& column, std::size_t rows, const char* name);
+
+// The first row whose reward lies outside [reward_min, reward_max], beyond single-precision
+// rounding (rounds.size() when none):
+// the bounded-reward intervals rely on that range, so inputs refuse such a row.
+std::size_t first_reward_outside_range(const LoggedRounds& rounds);
 
 }  // namespace shoprl

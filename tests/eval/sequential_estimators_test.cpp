@@ -242,6 +242,22 @@ TEST(SequentialEstimators, DeclineWithoutSessionsOrWithoutARewardModel) {
   EXPECT_NE(magic_terms(one_session, OpeConfig{}).declined, "");
 }
 
+TEST(SequentialEstimators, DeclineWhenAStepProbabilityIsUnknown) {
+  // Slates whose probability the evaluation policy cannot say (NaN, e.g. a policy known only
+  // by its slot marginals): every later weight of the session would be NaN, so each estimator
+  // declines and names the column and the first such row instead of returning NaN.
+  LoggedRounds rounds = three_sessions();
+  rounds.slate_id = {1, 2, 3, 4, 5};
+  rounds.slate_pscore = rounds.pscore;
+  rounds.slate_target_pscore = rounds.target_pscore;
+  rounds.slate_target_pscore[3] = std::nan("");
+  for (auto* terms_of : {&pdis_terms, &wpdis_terms, &seq_dr_terms, &wdr_terms, &magic_terms}) {
+    const EstimatorTerms terms = terms_of(rounds, OpeConfig{});
+    EXPECT_NE(terms.declined.find("slate_target_pscore: row 3 is NaN"), std::string::npos)
+        << terms.declined;
+  }
+}
+
 // --- Unbiasedness by exact enumeration of a two-step problem. ---
 // Step 0: action a0 in {0, 1}; reward ~ Bernoulli(p0[a0]). Step 1: action a1 in {0, 1} drawn
 // given a0; reward ~ Bernoulli(p1[a0][a1]). Every trajectory (a0, r0, a1, r1) is enumerated

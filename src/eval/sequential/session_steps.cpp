@@ -114,6 +114,16 @@ std::string sequential_decline_reason(const LoggedRounds& rounds, bool needs_rew
   if (!rounds.has_sessions()) {
     return "no sessions in the input (session_id is absent): a sequential estimator needs them";
   }
+  // A step's probabilities must be known under both policies: a NaN (a slate probability the
+  // policy cannot say) would make every later weight of its session NaN.
+  const bool slates = rounds.has_slates();
+  for (const std::string& reason :
+       {missing_column(slates ? rounds.slate_pscore : rounds.pscore, rounds.size(),
+                       slates ? "slate_pscore" : "pscore"),
+        missing_column(slates ? rounds.slate_target_pscore : rounds.target_pscore, rounds.size(),
+                       slates ? "slate_target_pscore" : "target_pscore")}) {
+    if (!reason.empty()) return reason;
+  }
   if (needs_reward_model && !rounds.has_reward_model()) {
     return "no reward model (q_logged, q_target): set reward_model.kind or give "
            "estimated_rewards_by_reg_model";

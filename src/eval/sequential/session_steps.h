@@ -39,7 +39,8 @@ struct SessionSteps {
 // or when a step's logging propensity is not positive. Requires rounds.has_sessions().
 SessionSteps session_steps(const LoggedRounds& rounds);
 
-// Why a sequential estimator cannot run on `rounds` ("" = it can): no sessions, or no reward
+// Why a sequential estimator cannot run on `rounds` ("" = it can): no sessions, a step
+// probability missing or NaN under either policy (naming the first such row), or no reward
 // model when it needs one.
 std::string sequential_decline_reason(const LoggedRounds& rounds, bool needs_reward_model);
 

@@ -88,8 +88,7 @@ EstimatorTerms pi_terms(const LoggedRounds& rounds, const OpeConfig& /*config*/)
     needs_inclusion = static_cast<std::int64_t>(offsets[s + 1] - offsets[s]) < m;
   }
   if (needs_inclusion) {
-    terms.declined =
-        slate_detail::missing_column(rounds.target_inclusion, rounds.size(), "target_inclusion");
+    terms.declined = missing_column(rounds.target_inclusion, rounds.size(), "target_inclusion");
     if (!terms.declined.empty()) return terms;
   }
   terms.contribution.resize(slates);

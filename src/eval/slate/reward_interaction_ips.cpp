@@ -15,8 +15,8 @@ EstimatorTerms rips_terms(const LoggedRounds& rounds, const OpeConfig& /*config*
   const std::size_t n = rounds.size();
   for (const std::string& reason :
        {slate_detail::missing_slates(rounds),
-        slate_detail::missing_column(rounds.prefix_pscore, n, "prefix_pscore"),
-        slate_detail::missing_column(rounds.prefix_target_pscore, n, "prefix_target_pscore")}) {
+        missing_column(rounds.prefix_pscore, n, "prefix_pscore"),
+        missing_column(rounds.prefix_target_pscore, n, "prefix_target_pscore")}) {
     if (!reason.empty()) {
       terms.declined = reason;
       return terms;

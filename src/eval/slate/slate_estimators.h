@@ -41,9 +41,6 @@ namespace slate_detail {
 
 // The reason a slate estimator declines when the input has no slates ("" when it has).
 std::string missing_slates(const LoggedRounds& rounds);
-// The reason a slate estimator declines for lack of `column` (named `name`): empty, or a NaN
-// (the input does not know the probability), naming the first such row. "" when usable.
-std::string missing_column(const std::vector<double>& column, std::size_t rows, const char* name);
 // Sets the a-priori range of a slate term sum_k r_k v_k, where each slate has at most
 // max_slots rows, r_k lies in the reward range and v_k in [weight_min, weight_max].
 void set_weighted_reward_range(const LoggedRounds& rounds, std::size_t max_slots, double weight_min,

@@ -14,19 +14,6 @@ std::string missing_slates(const LoggedRounds& rounds) {
   return "";
 }
 
-std::string missing_column(const std::vector<double>& column, std::size_t rows, const char* name) {
-  if (column.empty()) return fmt::format("needs {}: the input does not have it", name);
-  if (column.size() != rows) {
-    return fmt::format("needs {}: it has {} entries for {} rows", name, column.size(), rows);
-  }
-  for (std::size_t row = 0; row < rows; ++row) {
-    if (std::isnan(column[row])) {
-      return fmt::format("needs {}: row {} is NaN (the input does not know it)", name, row);
-    }
-  }
-  return "";
-}
-
 void set_weighted_reward_range(const LoggedRounds& rounds, std::size_t max_slots, double weight_min,
                                double weight_max, EstimatorTerms& terms) {
   // One slot's r v has its extremes at the corners of the box; a slate with fewer slots than

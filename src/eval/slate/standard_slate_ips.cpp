@@ -14,8 +14,8 @@ EstimatorTerms sips_terms(const LoggedRounds& rounds, const OpeConfig& /*config*
   const std::size_t n = rounds.size();
   for (const std::string& reason :
        {slate_detail::missing_slates(rounds),
-        slate_detail::missing_column(rounds.slate_pscore, n, "slate_pscore"),
-        slate_detail::missing_column(rounds.slate_target_pscore, n, "slate_target_pscore")}) {
+        missing_column(rounds.slate_pscore, n, "slate_pscore"),
+        missing_column(rounds.slate_target_pscore, n, "slate_target_pscore")}) {
     if (!reason.empty()) {
       terms.declined = reason;
       return terms;
