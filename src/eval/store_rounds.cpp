@@ -28,13 +28,13 @@ int split_code(const std::string& split) {
 // Whether every logged slate was drawn uniformly without replacement from all items: each
 // slot marginal is 1/m and each slate probability 1/(m (m-1) ... (m-K+1)). The pseudoinverse
 // estimator has a closed form exactly then.
-bool logging_is_uniform(const LoggedRounds& rounds, std::int64_t items) {
+bool logging_is_uniform(const LoggedRounds& rounds, const std::vector<std::size_t>& slates,
+                        std::int64_t items) {
   if (rounds.slate_pscore.empty()) return false;
   const double marginal = 1.0 / static_cast<double>(items);
   for (std::size_t row = 0; row < rounds.size(); ++row) {
     if (std::abs(rounds.pscore[row] - marginal) > 1e-9 * marginal) return false;
   }
-  const std::vector<std::size_t> slates = group_offsets(rounds.slate_id, "impressions/slate");
   for (std::size_t s = 0; s + 1 < slates.size(); ++s) {
     const auto length = static_cast<std::int64_t>(slates[s + 1] - slates[s]);
     double expected = 1.0;
@@ -166,7 +166,7 @@ StoreRounds logged_rounds_from_store(const SessionStore& store,
     rounds.prefix_pscore.clear();
     rounds.prefix_target_pscore.clear();
   }
-  if (logging_is_uniform(rounds, static_cast<std::int64_t>(store.num_items()))) {
+  if (logging_is_uniform(rounds, slates, static_cast<std::int64_t>(store.num_items()))) {
     rounds.uniform_logging_items = static_cast<std::int64_t>(store.num_items());
   }
   add_item_features(store, data);
