@@ -17,6 +17,7 @@
 #include "eval/obp_file.h"
 #include "eval/obp_reward_model.h"
 #include "eval/ope_run.h"
+#include "eval/report_format.h"
 
 namespace shoprl {
 namespace {
@@ -44,7 +45,7 @@ nlohmann::json interval_json(const Interval& interval) {
 // NaN becomes null (nlohmann would write null too, but say so explicitly).
 nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
 
-nlohmann::json estimate_json(const Estimate& e, double logging_value) {
+nlohmann::json estimate_json(const Estimate& e, double relative) {
   return {{"value", number(e.value)},
           {"std_error", number(e.std_error)},
           {"ci_low", number(e.ci.low)},
@@ -60,19 +61,11 @@ nlohmann::json estimate_json(const Estimate& e, double logging_value) {
           {"effective_sample_size", number(e.effective_sample_size)},
           {"max_weight", number(e.max_weight)},
           {"clipped_fraction", number(e.clipped_fraction)},
-          {"relative_to_logging", number(e.value / logging_value)}};
+          {"relative_to_logging", number(relative)}};
 }
 
 std::string cell(double x, const char* format = "{:.6f}") {
   return std::isfinite(x) ? fmt::format(fmt::runtime(format), x) : std::string("-");
-}
-
-// The logging policy's value in the unit of `e` (NaN when the logs have none in that unit).
-double logging_value_of(const OpeResult& result, const Estimate& e) {
-  for (const Estimate& logging : result.logging_values) {
-    if (logging.unit == e.unit) return logging.value;
-  }
-  return std::nan("");
 }
 
 std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
@@ -84,7 +77,7 @@ std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
                        e.estimator, cell(e.value), cell(e.std_error), cell(e.ci.low),
                        cell(e.ci.high), cell(e.effective_sample_size, "{:.1f}"),
                        cell(e.max_weight, "{:.3f}"), cell(100 * e.clipped_fraction, "{:.2f}%"),
-                       cell(e.value / logging_value_of(result, e), "{:.4f}"));
+                       cell(relative_to_logging(e, result.logging_values), "{:.4f}"));
   };
   for (const Estimate& logging : result.logging_values) {
     Estimate named = logging;
@@ -164,7 +157,8 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   out["declined"] = nlohmann::json::object();
   for (const Estimate& e : result.estimates) {
     if (e.declined.empty()) {
-      out["estimates"][e.estimator] = estimate_json(e, logging_value_of(result, e));
+      out["estimates"][e.estimator] =
+          estimate_json(e, relative_to_logging(e, result.logging_values));
     } else {
       out["declined"][e.estimator] = e.declined;
     }

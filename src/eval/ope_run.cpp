@@ -85,13 +85,6 @@ std::uint64_t reward_model_seed(std::uint64_t run_seed) {
   return derive_seed(run_seed, kRewardModelStream);
 }
 
-const Estimate& OpeResult::logging_value(const std::string& unit) const {
-  for (const Estimate& e : logging_values) {
-    if (e.unit == unit) return e;
-  }
-  throw Error(fmt::format("no logging value in unit '{}'", unit));
-}
-
 OpeResult run_estimators(const LoggedRounds& rounds, const OpeConfig& given, std::uint64_t seed) {
   // MAGIC's inner bootstrap reads the seed from the config: give it the resolved one.
   OpeConfig config = given;

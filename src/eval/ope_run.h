@@ -17,7 +17,6 @@ struct OpeResult {
   // reward per round, the mean summed reward per slate, the mean discounted return per
   // session (steps as the sequential estimators count them).
   std::vector<Estimate> logging_values;
-  const Estimate& logging_value(const std::string& unit) const;
   std::vector<Estimate> estimates;  // config.estimators, in order
   std::vector<double> ipw_weights;  // the importance weights of IPW (for the histogram)
 };
