@@ -16,6 +16,7 @@
 #include "eval/evaluate_config.h"
 #include "eval/ope_config.h"
 #include "eval/reward_model.h"
+#include "sim/sim_config.h"
 
 namespace shoprl {
 
@@ -30,6 +31,7 @@ struct AppConfig {
   OpeConfig ope;
   RewardModelConfig reward_model;
   EvaluateConfig evaluate;
+  SimConfig sim;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
@@ -44,6 +46,7 @@ struct AppConfig {
     v.section("reward_model", reward_model,
               "The reward model of the direct method and the doubly robust family");
     v.section("evaluate", evaluate, "Off-policy evaluation of a policy on logs (shoprl evaluate)");
+    v.section("sim", sim, "The user simulator learned from logged sessions (shoprl sim)");
   }
 };
 

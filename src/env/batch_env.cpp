@@ -43,6 +43,7 @@ void BatchEnv::reset(std::uint64_t seed, std::int64_t batch_size) {
   organic_item_.assign(n, -1);
   entry_item_.assign(n, -1);
   leaving_.assign(n, 0);
+  reward_penalty_.assign(n, 0.0f);
   reward_.assign(n, 0.0f);
   done_.assign(n, 0);
   truncated_.assign(n, 0);
@@ -55,6 +56,12 @@ void BatchEnv::reset(std::uint64_t seed, std::int64_t batch_size) {
   episode_converted_.assign(n, 0);
   totals_.assign(n, SlotTotals{});
   allocate(batch_size);
+  start_all_sessions();
+}
+
+void BatchEnv::start_all_sessions() {
+  if (std::find(starting_.begin(), starting_.end(), 1) == starting_.end()) return;
+  prepare_sessions(starting_.data());
   pool_->run(chunks(), [this](std::size_t chunk) {
     const std::size_t begin = chunk * kChunk;
     start_sessions(begin, std::min<std::size_t>(begin + kChunk, batch_size_));
@@ -78,13 +85,14 @@ void BatchEnv::step(const std::int32_t* slates) {
     const std::size_t begin = chunk * kChunk;
     validate_slates(begin, std::min<std::size_t>(begin + kChunk, batch_size_), slates);
   });
+  prepare_step(slates);
   pool_->run(chunks(), [this, slates](std::size_t chunk) {
     const std::size_t begin = chunk * kChunk;
     const std::size_t end = std::min<std::size_t>(begin + kChunk, batch_size_);
     respond(begin, end, slates);
     finish_step(begin, end, slates);
-    start_sessions(begin, end);
   });
+  start_all_sessions();
 }
 
 void BatchEnv::validate_slates(std::size_t begin, std::size_t end,
@@ -131,7 +139,7 @@ void BatchEnv::finish_step(std::size_t begin, std::size_t end, const std::int32_
     const int click_count = popcount(clicks);
     const int purchase_count = popcount(purchases);
     const double reward = config_.reward(click_count, purchase_count);
-    reward_[i] = static_cast<float>(reward);
+    reward_[i] = static_cast<float>(reward) - reward_penalty_[i];
     clicked_slot_[i] = clicks ? __builtin_ctz(clicks) : -1;
     purchased_[i] = purchases != 0;
 

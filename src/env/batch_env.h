@@ -79,6 +79,13 @@ class BatchEnv {
   virtual void respond(std::size_t begin, std::size_t end, const std::int32_t* slates) = 0;
   // Called after reset() allocated the base buffers, before the first begin_sessions().
   virtual void allocate(std::int64_t batch_size) = 0;
+  // Whole-batch hooks for user models that compute in one batched pass (the learned model):
+  // prepare_sessions() runs once, on the calling thread, before the chunked begin_sessions()
+  // of the same sessions (starting[i] != 0: slot i opens a session); prepare_step() once
+  // before the chunked respond(), with validated slates. Per-user randomness must still come
+  // from rng(i). The synthetic world needs neither.
+  virtual void prepare_sessions(const std::uint8_t* /*starting*/) {}
+  virtual void prepare_step(const std::int32_t* /*slates*/) {}
 
   RandomStream& rng(std::size_t i) { return rng_[i]; }
 
@@ -87,6 +94,9 @@ class BatchEnv {
   std::vector<std::int32_t> organic_item_;
   std::vector<std::int32_t> entry_item_;
   std::vector<std::uint8_t> leaving_;
+  // Taken off each user's reward of the step (an uncertainty penalty); zero unless a user
+  // model sets it in respond(). metrics() and returns count the unpenalised reward.
+  std::vector<float> reward_penalty_;
 
  private:
   static constexpr std::size_t kChunk = 256;  // users per task; fixed, so threads never matter
@@ -94,6 +104,7 @@ class BatchEnv {
   void validate_slates(std::size_t begin, std::size_t end, const std::int32_t* slates) const;
   void finish_step(std::size_t begin, std::size_t end, const std::int32_t* slates);
   void start_sessions(std::size_t begin, std::size_t end);
+  void start_all_sessions();
   void append_event(std::size_t i, std::int64_t item, std::int64_t type);
 
   EnvConfig config_;
