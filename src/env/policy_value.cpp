@@ -16,9 +16,16 @@ PolicyValueEstimate monte_carlo_policy_value(const SyntheticWorld& world,
                                              const EnvConfig& env_config, const SlatePolicy& policy,
                                              std::int64_t episodes, std::int64_t batch_size,
                                              std::uint64_t seed) {
-  if (episodes < 1) throw Error("policy value: episodes must be >= 1");
   SyntheticEnv env(world, env_config);
-  ThreadPool pool(env_config.threads);
+  return monte_carlo_policy_value(env, policy, episodes, batch_size, seed);
+}
+
+PolicyValueEstimate monte_carlo_policy_value(BatchEnv& env, const SlatePolicy& policy,
+                                             std::int64_t episodes, std::int64_t batch_size,
+                                             std::uint64_t seed) {
+  if (episodes < 1) throw Error("policy value: episodes must be >= 1");
+  if (batch_size < 1) throw Error("policy value: batch size must be >= 1");
+  ThreadPool pool(env.env_config().threads);
   constexpr std::size_t kChunk = 64;
   double sum = 0, square_sum = 0, steps = 0;
   std::vector<SlotTotals> totals;

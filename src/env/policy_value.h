@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "env/batch_env.h"
 #include "env/env_metrics.h"
 #include "env/policies/slate_policy.h"
 #include "env/synthetic_world.h"
@@ -27,6 +28,11 @@ struct PolicyValueEstimate {
 // stopping "after E sessions finished" has). Deterministic in `seed`; threads from env_config.
 PolicyValueEstimate monte_carlo_policy_value(const SyntheticWorld& world,
                                              const EnvConfig& env_config, const SlatePolicy& policy,
+                                             std::int64_t episodes, std::int64_t batch_size,
+                                             std::uint64_t seed);
+
+// The same in any batched environment (the learned simulator too); env is reset.
+PolicyValueEstimate monte_carlo_policy_value(BatchEnv& env, const SlatePolicy& policy,
                                              std::int64_t episodes, std::int64_t batch_size,
                                              std::uint64_t seed);
 

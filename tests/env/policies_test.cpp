@@ -69,8 +69,8 @@ PolicyConfig policy_config(const std::string& kind) {
 }
 
 const std::vector<std::string>& all_kinds() {
-  static const std::vector<std::string> kinds{"uniform", "popularity", "epsilon_greedy",
-                                              "plackett_luce", "oracle"};
+  static const std::vector<std::string> kinds{"uniform",       "popularity", "epsilon_greedy",
+                                              "plackett_luce", "oracle",     "history_oracle"};
   return kinds;
 }
 
@@ -193,7 +193,7 @@ TEST_F(PolicyTest, ChoosingInRangesGivesTheSameSlatesAsOneCall) {
     EXPECT_EQ(parts.propensity, whole.propensity) << kind;
     EXPECT_EQ(parts.prefix_propensity, whole.prefix_propensity) << kind;
     // Another seed, other slates (the stochastic policies).
-    if (kind != "oracle") {
+    if (kind != "oracle" && kind != "history_oracle") {
       EXPECT_NE(act(*policy, 6).items, whole.items) << kind;
     }
   }
@@ -208,6 +208,8 @@ TEST_F(PolicyTest, SampledSlatesFollowTheExactMarginals) {
   env_.reset(5, n);
   for (std::int64_t i = 0; i < n; ++i) env_.place_user(i, 3);
   for (const std::string& kind : all_kinds()) {
+    // The history oracle is a function of the history, which place_user leaves per slot.
+    if (kind == "history_oracle") continue;
     const auto policy = make(kind);
     const auto exact = exact_marginals(*policy, 0);
     const SlateDecision d = act(*policy);
@@ -319,6 +321,79 @@ TEST_F(PolicyTest, OracleShowsTheTopKOfTheTrueTopSlotValues) {
       EXPECT_EQ(d.prefix_propensity[i * kSlots + k], 1.0);
     }
     EXPECT_EQ(d.slate_propensity[i], 1.0);
+  }
+}
+
+// --- History oracle ------------------------------------------------------------------------
+
+TEST_F(PolicyTest, HistoryOracleShowsTheTopKForTheMeanFactorOfTheHistory) {
+  const auto policy = make_policy(policy_config("history_oracle"), env_, kPolicySeed, "p");
+  EXPECT_EQ(policy->name(), "history_oracle");
+  PolicyConfig exact = policy_config("history_oracle");
+  exact.noise = 0;
+  const auto noiseless = make_policy(exact, env_, kPolicySeed, "p");
+  env_.reset(8, 40);
+  // Some users have a history beyond the entry event.
+  const SlateDecision first = act(*noiseless);
+  env_.step(first.items);
+  const SlateDecision d = act(*noiseless);
+  const EnvConfig& e = env_.env_config();
+  const double threshold = world_.config().choice.no_click_utility;
+  const double sensitivity = world_.config().price_sensitivity;
+  const int dim = world_.dim();
+  for (std::size_t i = 0; i < 40; ++i) {
+    std::vector<float> interest(dim, 0.0f);
+    const int length = env_.history_lengths()[i];
+    for (int h = 0; h < length; ++h) {
+      const float* v = world_.item_factor(env_.history_items()[i * env_.history_length() + h]);
+      for (int j = 0; j < dim; ++j) interest[j] += v[j] / length;
+    }
+    std::vector<double> value(kItems);
+    for (std::int32_t item = 0; item < kItems; ++item)
+      value[item] = (1 / (1 + std::exp(threshold - world_.utility(interest.data(), item)))) *
+                    (e.click_reward + e.purchase_reward * world_.purchase_probability(
+                                                              interest.data(), sensitivity, item));
+    std::vector<double> best = value;
+    std::sort(best.begin(), best.end(), std::greater<double>());
+    for (int k = 0; k < kSlots; ++k)
+      EXPECT_NEAR(value[d.items[i * kSlots + k]], best[k], 1e-5) << "user " << i << " slot " << k;
+    EXPECT_EQ(d.slate_propensity[i], 1.0);
+    EXPECT_EQ(noiseless->slate_probability(env_, i, &d.items[i * kSlots]), 1.0);
+  }
+}
+
+// A world that is not the synthetic one: nobody ever clicks.
+class SilentEnv : public BatchEnv {
+ public:
+  SilentEnv() : BatchEnv(tiny_env_config(), kItems) {}
+
+ protected:
+  void allocate(std::int64_t) override {}
+  void begin_sessions(std::size_t, std::size_t, const std::uint8_t*) override {}
+  void respond(std::size_t begin, std::size_t end, const std::int32_t*) override {
+    for (std::size_t i = begin; i < end; ++i) {
+      click_mask_[i] = 0;
+      purchase_mask_[i] = 0;
+      organic_item_[i] = -1;
+      leaving_[i] = 0;
+    }
+  }
+};
+
+TEST_F(PolicyTest, ObservationPoliciesActAnywhereHiddenStatePoliciesRefuse) {
+  SilentEnv other;
+  other.reset(3, 4);
+  SlateDecision decision;
+  decision.resize(4, kSlots);
+  for (const std::string kind : {"uniform", "popularity", "history_oracle"})
+    EXPECT_NO_THROW(make(kind)->act(other, 0, 4, 1, decision)) << kind;
+  for (const std::string kind : {"oracle", "epsilon_greedy", "plackett_luce"}) {
+    try {
+      make(kind)->act(other, 0, 4, 1, decision);
+      ADD_FAILURE() << kind << " acted without the synthetic world";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("hidden state"), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -97,6 +97,18 @@ TEST(PolicyValue, OracleBeatsUniform) {
   EXPECT_GT(oracle, 1.2 * uniform) << "oracle " << oracle << ", uniform " << uniform;
 }
 
+TEST(PolicyValue, AnEnvironmentGivesTheSameValueAsItsWorld) {
+  const SyntheticWorld world(bandit_world(), 2, 23);
+  const EnvConfig env_config = bandit_env();
+  SyntheticEnv env(world, env_config);
+  const auto policy = policy_of("history_oracle", env);
+  const PolicyValueEstimate from_world =
+      monte_carlo_policy_value(world, env_config, *policy, 300, 64, 5);
+  const PolicyValueEstimate from_env = monte_carlo_policy_value(env, *policy, 300, 64, 5);
+  EXPECT_EQ(from_world.value, from_env.value);
+  EXPECT_EQ(from_world.std_error, from_env.std_error);
+}
+
 TEST(PolicyValue, ClosedFormRefusesWorldsItDoesNotDescribe) {
   const SyntheticWorld world(bandit_world(), 2, 24);
   const SyntheticEnv env(world, bandit_env());

@@ -23,8 +23,9 @@ class EpsilonGreedyPolicy : public SlatePolicy {
         oracle_(epsilon == 0 && noise == 0) {}
   std::string name() const override { return oracle_ ? "oracle" : "epsilon_greedy"; }
 
-  void act(const SyntheticEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
+  void act(const BatchEnv& observed, std::size_t begin, std::size_t end, std::uint64_t seed,
            SlateDecision& out) const override {
+    const SyntheticEnv& env = synthetic_env_of(observed, name());
     const int k = slots_;
     Scratch scratch(items_);
     double uniform_prefix[32];
@@ -51,8 +52,9 @@ class EpsilonGreedyPolicy : public SlatePolicy {
     }
   }
 
-  double slate_probability(const SyntheticEnv& env, std::size_t i,
+  double slate_probability(const BatchEnv& observed, std::size_t i,
                            const std::int32_t* slate) const override {
+    const SyntheticEnv& env = synthetic_env_of(observed, name());
     Scratch scratch(items_);
     std::int32_t greedy[32];
     greedy_slate(env, i, scratch, greedy);

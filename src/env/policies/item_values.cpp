@@ -24,6 +24,12 @@ ItemValues::ItemValues(const SyntheticWorld& world, const EnvConfig& env, double
   for (float& x : noisy_factors_) x = static_cast<float>(x + scale * rng.normal());
 }
 
+const float* ItemValues::item_factor(std::int64_t item) const {
+  const float* factors =
+      noisy_factors_.empty() ? world_.item_factors().data() : noisy_factors_.data();
+  return factors + item * world_.dim();
+}
+
 void ItemValues::compute(const float* interest, double price_sensitivity, float* out,
                          float* affinity) const {
   using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

@@ -31,6 +31,8 @@ class ItemValues {
   void compute(const float* interest, double price_sensitivity, float* out, float* affinity) const;
   // The values for user slot i of env in her current state, into buffers.value.
   void compute(const SyntheticEnv& env, std::size_t i, ItemValueBuffers& buffers) const;
+  // The factor of `item` as this model believes it (the noisy one when noise > 0).
+  const float* item_factor(std::int64_t item) const;
 
  private:
   const SyntheticWorld& world_;

@@ -27,8 +27,9 @@ class PlackettLucePolicy : public SlatePolicy {
         samples_(samples) {}
   std::string name() const override { return "plackett_luce"; }
 
-  void act(const SyntheticEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
+  void act(const BatchEnv& observed, std::size_t begin, std::size_t end, std::uint64_t seed,
            SlateDecision& out) const override {
+    const SyntheticEnv& env = synthetic_env_of(observed, name());
     const int k = slots_;
     Scratch scratch(items_);
     for (std::size_t i = begin; i < end; ++i) {
@@ -42,8 +43,9 @@ class PlackettLucePolicy : public SlatePolicy {
     }
   }
 
-  double slate_probability(const SyntheticEnv& env, std::size_t i,
+  double slate_probability(const BatchEnv& observed, std::size_t i,
                            const std::int32_t* slate) const override {
+    const SyntheticEnv& env = synthetic_env_of(observed, name());
     Scratch scratch(items_);
     set_user(env, i, scratch);
     return scratch.sampler.prefix_probabilities(slate, slots_, nullptr);

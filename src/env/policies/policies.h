@@ -26,6 +26,13 @@ std::unique_ptr<SlatePolicy> make_plackett_luce_policy(const SyntheticWorld& wor
                                                        double noise, int marginal_samples,
                                                        std::uint64_t seed);
 
+// Top-k of the oracle's item values for an interest estimated from the observation alone: the
+// mean factor (noisy factors with noise > 0) of the items in the session's history, and the
+// population's median price sensitivity. Acts in any BatchEnv.
+std::unique_ptr<SlatePolicy> make_history_oracle_policy(const SyntheticWorld& world,
+                                                        const EnvConfig& env, double noise,
+                                                        std::uint64_t seed);
+
 // Draws `slots` distinct items uniformly (rejection; slots <= items).
 void draw_uniform_slate(std::int64_t items, int slots, RandomStream& rng, std::int32_t* out);
 // prefix[k] = 1 / (I (I-1) ... (I-k)), the uniform policy's prefix probabilities.

@@ -16,7 +16,7 @@ class PopularityPolicy : public SlatePolicy {
   }
   std::string name() const override { return "popularity"; }
 
-  void act(const SyntheticEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
+  void act(const BatchEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
            SlateDecision& out) const override {
     const int k = slots_;
     for (std::size_t i = begin; i < end; ++i) {
@@ -29,8 +29,7 @@ class PopularityPolicy : public SlatePolicy {
     }
   }
 
-  double slate_probability(const SyntheticEnv&, std::size_t,
-                           const std::int32_t* slate) const override {
+  double slate_probability(const BatchEnv&, std::size_t, const std::int32_t* slate) const override {
     return sampler_.prefix_probabilities(slate, slots_, nullptr);
   }
 

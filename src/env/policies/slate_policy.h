@@ -1,6 +1,10 @@
-// Policies that act in the synthetic world: the logging policies of log generation and the
-// oracle. A policy fills slates for a range of users together with the probabilities it used,
-// which log generation records as propensities and off-policy evaluation divides by.
+// Policies that act in a batched environment: the logging policies of log generation, the
+// oracle, and the reference policies of the simulator's ground-truth check. A policy fills
+// slates for a range of users together with the probabilities it used, which log generation
+// records as propensities and off-policy evaluation divides by. Policies that read only the
+// observation (uniform, popularity, history_oracle) act in any BatchEnv, the learned simulator
+// included; those that read the synthetic user's hidden state (oracle, epsilon_greedy,
+// plackett_luce) act only in the synthetic world.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +17,10 @@
 
 namespace shoprl {
 
+class BatchEnv;
 class SyntheticEnv;
+class SyntheticWorld;
+struct EnvConfig;
 
 // Slates for a batch and their probabilities under the policy that chose them.
 struct SlateDecision {
@@ -41,13 +48,16 @@ struct PolicyConfig {
             "uniform (random distinct items), popularity (Plackett-Luce over popularity / "
             "temperature), epsilon_greedy (top-k of a noisy oracle, a uniform slate with "
             "probability epsilon), plackett_luce (Plackett-Luce over a noisy oracle's log "
-            "expected reward / temperature), oracle (top-k of the true expected reward)",
+            "expected reward / temperature), oracle (top-k of the true expected reward), "
+            "history_oracle (top-k of the expected reward for an interest estimated from the "
+            "observed history: the mean factor of the session's items; acts in any environment)",
             one_of(policy_kinds()));
     v.field("temperature", temperature, "Softmax temperature (popularity, plackett_luce)",
             at_least(1e-6));
     v.field("epsilon", epsilon, "Chance of a uniform slate (epsilon_greedy)", in_range(0, 1));
     v.field("noise", noise,
-            "Error of the noisy oracle: its item factors are the true ones plus this much "
+            "Error of the noisy oracle (epsilon_greedy, plackett_luce, history_oracle): its item "
+            "factors are the true ones plus this much "
             "Gaussian noise (norm, in expectation)",
             at_least(0));
     v.field("marginal_samples", marginal_samples,
@@ -65,20 +75,28 @@ class SlatePolicy {
   // Chooses slates for users [begin, end) of env's batch into out (sized for the batch).
   // Randomness comes from the stream of (seed, slot, episode, step), so a user's slate never
   // depends on the range it was chosen in.
-  virtual void act(const SyntheticEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
+  virtual void act(const BatchEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
                    SlateDecision& out) const = 0;
 
   // The probability that user i is shown exactly `slate` now (the one-step closed form).
-  virtual double slate_probability(const SyntheticEnv& env, std::size_t i,
+  virtual double slate_probability(const BatchEnv& env, std::size_t i,
                                    const std::int32_t* slate) const = 0;
 };
 
 // The random stream a policy uses for user slot i of env at its current step.
-RandomStream policy_stream(const SyntheticEnv& env, std::size_t i, std::uint64_t seed);
+RandomStream policy_stream(const BatchEnv& env, std::size_t i, std::uint64_t seed);
 
-// Builds the policy `config.kind` for env's world; `seed` fixes the noisy oracle's error.
-// ConfigError naming `key` for a bad combination (e.g. epsilon_greedy needs a slate no larger
-// than the catalogue).
+// env as the synthetic world, for the policies that read its hidden state. ConfigError naming
+// the policy when env is another world (a learned simulator).
+const SyntheticEnv& synthetic_env_of(const BatchEnv& env, const std::string& policy);
+
+// Builds the policy `config.kind` for `world` and env_config's slates; `seed` fixes the noisy
+// oracle's error. ConfigError naming `key` for a bad combination (e.g. epsilon_greedy needs a
+// slate no larger than the catalogue).
+std::unique_ptr<SlatePolicy> make_policy(const PolicyConfig& config, const SyntheticWorld& world,
+                                         const EnvConfig& env_config, std::uint64_t seed,
+                                         const std::string& key);
+// The same for env's world and config.
 std::unique_ptr<SlatePolicy> make_policy(const PolicyConfig& config, const SyntheticEnv& env,
                                          std::uint64_t seed, const std::string& key);
 

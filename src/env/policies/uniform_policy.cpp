@@ -31,7 +31,7 @@ class UniformPolicy : public SlatePolicy {
   UniformPolicy(std::int64_t items, int slots) : items_(items), slots_(slots) {}
   std::string name() const override { return "uniform"; }
 
-  void act(const SyntheticEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
+  void act(const BatchEnv& env, std::size_t begin, std::size_t end, std::uint64_t seed,
            SlateDecision& out) const override {
     const int k = slots_;
     for (std::size_t i = begin; i < end; ++i) {
@@ -43,7 +43,7 @@ class UniformPolicy : public SlatePolicy {
     }
   }
 
-  double slate_probability(const SyntheticEnv&, std::size_t, const std::int32_t*) const override {
+  double slate_probability(const BatchEnv&, std::size_t, const std::int32_t*) const override {
     double prefix[32];
     uniform_prefix_probabilities(items_, slots_, prefix);
     return prefix[slots_ - 1];
