@@ -252,11 +252,13 @@ TEST_P(LearnedEnvState, DisagreementIsScoredAtTheObservedHistory) {
   const EnvConfig config = env_config(3);
   ASSERT_EQ(config.history_length, kLength);
   LearnedEnv env(simulator, config, 0.0, "cpu");
-  constexpr std::int64_t kUsers = 40;
+  // Enough users and steps that some sessions outlive the window whatever the untrained end
+  // head says (it leaves about half the time).
+  constexpr std::int64_t kUsers = 200;
   env.reset(9, kUsers);
   torch::NoGradGuard no_grad;
   bool saw_full_history = false;
-  for (int step = 0; step < 8; ++step) {
+  for (int step = 0; step < 14; ++step) {
     const std::vector<std::int32_t> slates = random_slates(kUsers, 3, 8, step + 100);
     const torch::Tensor items = torch::from_blob(const_cast<std::int64_t*>(env.history_items()),
                                                  {kUsers, kLength}, torch::kLong)
