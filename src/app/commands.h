@@ -23,6 +23,10 @@ void add_env_bench_command(CLI::App& bench, const GlobalOptions& global);
 void add_ope_bench_command(CLI::App& bench, const GlobalOptions& global);
 // `ope` (ope_command.cpp).
 void add_ope_command(CLI::App& app, const GlobalOptions& global);
+// `sim report` and `sim check`, under the `sim` command (sim_report_command.cpp,
+// sim_check_command.cpp).
+void add_sim_report_command(CLI::App& sim, const GlobalOptions& global);
+void add_sim_check_command(CLI::App& sim, const GlobalOptions& global);
 
 struct SynthesizedLogs;
 struct StoreTruth;
