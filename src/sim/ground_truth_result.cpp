@@ -145,8 +145,8 @@ std::string ground_truth_markdown(const GroundTruthResult& result) {
       result.logged_sessions, result.logged_events, result.logging_policy, result.items,
       result.seed, result.ensemble, result.episodes);
   out +=
-      "| Policy | True value | Simulated value | Relative error | True / simulated session "
-      "length | True / simulated click-through |\n|---|---:|---:|---:|---:|---:|\n";
+      "| Policy | True value | Simulated value | Relative error | True / simulated slates per "
+      "session | True / simulated click-through |\n|---|---:|---:|---:|---:|---:|\n";
   for (const PolicyComparison& p : result.policies) {
     out += fmt::format("| `{}` | {} ± {} | {} ± {} | {} | {} / {} | {} / {} |\n", p.name,
                        text(p.truth.value), text(p.truth.std_error), text(p.simulated.value),

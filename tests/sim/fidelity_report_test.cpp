@@ -16,77 +16,15 @@
 #include "core/error.h"
 #include "eval/report_format.h"
 #include "sim/ground_truth_check.h"
+#include "testing/sample_fidelity_report.h"
 #include "testing/test_paths.h"
 
 namespace shoprl {
 namespace {
 
 using nlohmann::json;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-GroundTruthResult sample_ground_truth() {
-  GroundTruthResult g;
-  const auto policy = [](const char* name, double truth, double simulated) {
-    PolicyComparison p;
-    p.name = name;
-    p.truth = {truth, 0.01, 4.0, 0.3, 0.1};
-    p.simulated = {simulated, 0.02, 4.5, 0.35, 0.12};
-    return p;
-  };
-  g.policies = {policy("uniform", 0.5, 0.6), policy("popularity:temperature=1", 1.0, 0.9),
-                policy("history_oracle:noise=0", 2.0, 2.5), policy("zero", 0.0, 0.1)};
-  g.episodes = 1000;
-  g.logged_sessions = 2000;
-  g.logged_events = 9000;
-  g.items = 200;
-  g.logging_policy = "epsilon_greedy";
-  g.ensemble = 2;
-  g.store_hash = "abc123";
-  g.seed = 7;
-  g.fit_seconds = 1.5;
-  g.evaluation_seconds = 2.5;
-  summarize_ground_truth(g);
-  return g;
-}
-
-FidelityReport sample_report() {
-  FidelityReport r;
-  r.title = "Simulator fidelity: test <&>";
-  r.simulator_directory = "runs/sim";
-  r.store_path = "logs.h5";
-  r.store_hash = "abc123";
-  r.device = "cpu";
-  r.seed = 3;
-  r.items = 200;
-  r.slate_size = 2;
-  r.encoder = "gru";
-  r.ensemble = 2;
-  r.members = {{3, 5, true, 4.5, 0.3, 0.6}, {4, 6, false, 4.4, 0.31, 0.61}};
-  r.calibration = {"impressions", -2.5, {0.0, 0.4}, 0.8, 0.1, 1500, -1.25};
-  r.simulator_next_click = {"simulator",   {5, 10, 20}, {0.2, 0.3, 0.4}, {0.1, 0.15, 0.2}, -4.0,
-                            std::exp(4.0), 800};
-  r.popularity_next_click = {"popularity",  {5, 10, 20}, {0.1, 0.2, 0.3}, {0.05, 0.1, 0.15}, -5.0,
-                             std::exp(5.0), 800};
-  r.purchase.targets = 800;
-  r.purchase.positives = 0;
-  r.purchase.auc = kNaN;  // no positives
-  r.purchase.mean_predicted = 0.05;
-  r.purchase.observed_rate = 0;
-  r.purchase.bins = reliability_bins({0.05, 0.15, 0.12}, {0, 0, 0}, 10);
-  r.purchase.expected_calibration_error = expected_calibration_error(r.purchase.bins);
-  r.simulation_policy = "logged slates";
-  r.real.lengths = {1, 2, 2, 5};
-  r.real.click_through_rate = kNaN;
-  r.simulated.lengths = {2, 3};
-  finish_session_side(r.real, {3, 1, 0});
-  finish_session_side(r.simulated, {1, 1, 1});
-  r.simulated.click_through_rate = 0.25;
-  r.length_ks = ks_two_sample(r.real.lengths, r.simulated.lengths);
-  r.ground_truth = sample_ground_truth();
-  r.notes = {"a note"};
-  r.resolved_config = "sim:\n  ensemble: 2\n";
-  return r;
-}
+using testing::sample_fidelity_report;
+using testing::sample_ground_truth;
 
 // "a.b.0.c" -> /a/b/0/c.
 json::json_pointer pointer_of(std::string key) {
@@ -172,7 +110,7 @@ TEST(GroundTruthResult, MarkdownAndTerminalTables) {
 }
 
 TEST(FidelityReportJson, HoldsEveryFigureWithNaNAsNull) {
-  const FidelityReport r = sample_report();
+  const FidelityReport r = sample_fidelity_report();
   const json j = json::parse(fidelity_report_json(r));
   EXPECT_EQ(j.at("title"), r.title);
   EXPECT_EQ(j.at("next_click").at("simulator").at("cutoffs").at(1).at("k"), 10);
@@ -202,7 +140,7 @@ TEST(FidelityReportJson, HoldsEveryFigureWithNaNAsNull) {
 }
 
 TEST(FidelityReportHtml, EveryKeyedFigureIsItsJsonValue) {
-  const FidelityReport r = sample_report();
+  const FidelityReport r = sample_fidelity_report();
   const json j = json::parse(fidelity_report_json(r));
   const std::string html = fidelity_report_html(r);
   // Self-contained: no scripts, no URLs.
@@ -242,18 +180,17 @@ TEST(FidelityReportHtml, EveryKeyedFigureIsItsJsonValue) {
     EXPECT_TRUE(keys.count(key)) << key;
   }
   // One dot per non-empty reliability bin, one bar per side and length bin.
-  EXPECT_EQ(std::distance(std::sregex_iterator(html.begin(), html.end(),
-                                               std::regex("<circle class=\"point\" data-bin")),
-                          std::sregex_iterator()),
-            2);
-  EXPECT_EQ(std::distance(std::sregex_iterator(html.begin(), html.end(),
-                                               std::regex("<rect class=\"bar (real|simulated)\"")),
-                          std::sregex_iterator()),
-            10);
+  const auto count = [&](const char* pattern) {
+    const std::regex regex(pattern);
+    return std::distance(std::sregex_iterator(html.begin(), html.end(), regex),
+                         std::sregex_iterator());
+  };
+  EXPECT_EQ(count("<circle class=\"point\" data-bin"), 2);
+  EXPECT_EQ(count("<rect class=\"bar (real|simulated)\""), 10);
 }
 
 TEST(FidelityReportMarkdown, HasTheTables) {
-  const std::string md = fidelity_report_markdown(sample_report());
+  const std::string md = fidelity_report_markdown(sample_fidelity_report());
   EXPECT_NE(md.find("| HR@5 | 0.2 | 0.1 | 2x |"), std::string::npos) << md;
   EXPECT_NE(md.find("| Perplexity | 54.6 | 148.4 |"), std::string::npos) << md;
   EXPECT_NE(md.find("AUC n/a"), std::string::npos) << md;
@@ -268,7 +205,7 @@ TEST(FidelityReportMarkdown, HasTheTables) {
 TEST(FidelityReportWriter, WritesTheThreeFiles) {
   testing::TempDir dir;
   const std::string folder = (dir / "report").string();
-  write_fidelity_report(sample_report(), folder);
+  write_fidelity_report(sample_fidelity_report(), folder);
   for (const char* name : {"index.html", "report.md", "report.json"})
     EXPECT_FALSE(read_file_text(dir / "report" / name).empty()) << name;
 }

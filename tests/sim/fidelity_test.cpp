@@ -24,7 +24,7 @@ namespace {
 constexpr auto kClick = static_cast<std::int8_t>(EventType::kClick);
 
 // 800 sessions of up to 6 slates of 3 out of 40 items, logged by an epsilon-greedy policy; a
-// one-member GRU of width 12 trained for 2 epochs (seconds on one core).
+// one-member GRU of width 12 trained for up to 15 epochs (a second on one core).
 class TinyFidelity : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -48,7 +48,7 @@ class TinyFidelity : public ::testing::Test {
     config.model.embedding_dim = 12;
     config.model.hidden_dim = 12;
     config.model.max_length = 12;  // some sessions are windowed
-    config.training.epochs = 2;
+    config.training.epochs = 15;
     config.training.batch_size = 64;
     simulator_ = new FittedSimulator(fit_simulator(config, logs_->store, "tiny.h5", 3, 5, "cpu"));
     inputs_.store_path = "tiny.h5";
