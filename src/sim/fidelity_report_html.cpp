@@ -173,8 +173,8 @@ std::string purchase_section(const PurchaseScores& p) {
     const ReliabilityBin& bin = p.bins[b];
     const std::string key = "purchase.reliability_bins." + std::to_string(b) + ".";
     out += "<tr><td>[" + keyed("span", key + "low", num(bin.low)) + ", " +
-           keyed("span", key + "high", num(bin.high)) + ")</td>" +
-           number_cell(key + "mean_predicted", bin.mean_predicted) +
+           keyed("span", key + "high", num(bin.high)) + (b + 1 == p.bins.size() ? "]" : ")") +
+           "</td>" + number_cell(key + "mean_predicted", bin.mean_predicted) +
            number_cell(key + "observed_rate", bin.observed_rate) +
            count_cell(key + "count", bin.count) + "</tr>\n";
   }

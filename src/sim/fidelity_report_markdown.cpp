@@ -52,8 +52,10 @@ std::string purchase_section(const PurchaseScores& p) {
       "|---|---:|---:|---:|\n",
       p.targets, p.positives, num(p.auc), num(p.expected_calibration_error), num(p.mean_predicted),
       num(p.observed_rate));
-  for (const ReliabilityBin& bin : p.bins) {
-    out += fmt::format("| [{}, {}) | {} | {} | {} |\n", num(bin.low), num(bin.high),
+  for (std::size_t b = 0; b < p.bins.size(); ++b) {
+    const ReliabilityBin& bin = p.bins[b];
+    out += fmt::format("| [{}, {}{} | {} | {} | {} |\n", num(bin.low), num(bin.high),
+                       b + 1 == p.bins.size() ? "]" : ")",  // the last bin holds 1
                        num(bin.mean_predicted), num(bin.observed_rate), bin.count);
   }
   return out + "\n";

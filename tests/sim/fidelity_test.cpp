@@ -168,6 +168,21 @@ TEST_F(TinyFidelity, SameSeedSameReport) {
   EXPECT_EQ(again.simulator_next_click.hit_rate, report_->simulator_next_click.hit_rate);
 }
 
+TEST_F(TinyFidelity, WithoutImpressionsUniformSlatesAndNoClickThrough) {
+  SessionStore store = logs_->store;
+  store.impressions = StoreImpressions{};
+  const FidelityReport report = evaluate_fidelity(*simulator_, store, inputs_);
+  EXPECT_EQ(report.simulation_policy.rfind("uniform", 0), 0u) << report.simulation_policy;
+  EXPECT_TRUE(std::isnan(report.real.click_through_rate));
+  EXPECT_FALSE(std::isnan(report.simulated.click_through_rate));
+  bool noted = false;
+  for (const std::string& note : report.notes)
+    noted |= note.find("click-through") != std::string::npos;
+  EXPECT_TRUE(noted);
+  // The model's figures do not depend on the impressions.
+  EXPECT_EQ(report.simulator_next_click.hit_rate, report_->simulator_next_click.hit_rate);
+}
+
 TEST_F(TinyFidelity, ACatalogueOfAnotherSizeIsADataError) {
   SessionStore other = logs_->store;
   other.item_raw_id.push_back("extra");
