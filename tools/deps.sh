@@ -9,6 +9,9 @@ SHOPRL_PACKAGES=(
   libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-pandas python3-h5py
+  # An optimised BLAS for Debian's LibTorch: without it libblas.so.3 is the reference BLAS
+  # and every matrix product of the user model and the policies runs several times slower.
+  libopenblas0-pthread
   # Headless browser for tests/e2e/report_chromium_test.cpp (renders the evaluation report).
   chromium
 )

@@ -1,6 +1,8 @@
 // `shoprl bench env`: user-steps per second of the synthetic environment's step, against a
 // NumPy implementation of the same step arithmetic (bench/env_numpy.py) measured in the same
 // run. Only env.step is timed: the slates are drawn beforehand, so no policy cost is included.
+// With --learned, the learned environment on the simulator in sim.directory instead
+// (learned_env_bench.h).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
@@ -17,6 +19,7 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "app/learned_env_bench.h"
 #include "app/numpy_baseline.h"
 #include "app/run_context.h"
 #include "core/error.h"
@@ -39,6 +42,8 @@ struct EnvBenchOptions {
   bool json = false;
   bool baseline = true;
   std::string python = "/usr/bin/python3";
+  bool learned = false;
+  std::int64_t learned_users = 1024;
 };
 
 struct Cell {
@@ -170,6 +175,16 @@ void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) 
   const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
   const AppConfig& config = loaded.config;
   apply_logging(config, global.quiet);
+  if (options.learned) {
+    LearnedEnvBenchOptions learned;
+    learned.users = options.learned_users;
+    learned.steps = options.steps;
+    learned.seconds = options.seconds;
+    learned.repeats = options.repeats;
+    learned.json = options.json;
+    run_learned_env_bench(config, learned);
+    return;
+  }
   const WorldConfig& w = config.world;
   const auto start = std::chrono::steady_clock::now();
   const SyntheticWorld world(w, config.env.slate_size, config.run.seed);
@@ -282,7 +297,9 @@ void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) 
 void add_env_bench_command(CLI::App& bench, const GlobalOptions& global) {
   auto options = std::make_shared<EnvBenchOptions>();
   CLI::App* env = bench.add_subcommand(
-      "env", "Synthetic environment step throughput (N = 1, 64, 4096; 1 and 2 threads) vs NumPy");
+      "env",
+      "Synthetic environment step throughput (N = 1, 64, 4096; 1 and 2 threads) vs NumPy, or the "
+      "learned environment's (--learned)");
   add_config_options(*env, options->config);
   env->add_option("--steps", options->steps,
                   "Timed steps per cell (default: as many as fill --seconds)")
@@ -295,6 +312,11 @@ void add_env_bench_command(CLI::App& bench, const GlobalOptions& global) {
   env->add_flag("--json", options->json, "Print the results as JSON");
   env->add_option("--python", options->python, "Python with numpy for the baseline");
   env->add_flag("!--no-baseline", options->baseline, "Skip the NumPy baseline");
+  env->add_flag("--learned", options->learned,
+                "Time the learned environment on the simulator in sim.directory instead (uniform "
+                "slates, --users users, 1 and 2 threads; no NumPy baseline)");
+  env->add_option("--users", options->learned_users, "Batch size N of the learned benchmark")
+      ->check(CLI::PositiveNumber);
   env->callback([options, &global] { run_env_bench(*options, global); });
 }
 

@@ -23,6 +23,11 @@ void add_env_bench_command(CLI::App& bench, const GlobalOptions& global);
 void add_ope_bench_command(CLI::App& bench, const GlobalOptions& global);
 // `ope` (ope_command.cpp).
 void add_ope_command(CLI::App& app, const GlobalOptions& global);
+// The `sim` command group and its subcommands (sim_command.cpp); returns the group so that
+// subcommands defined in other files can be attached to it.
+CLI::App* add_sim_commands(CLI::App& app, const GlobalOptions& global);
+// `sim fit`, under the `sim` command (sim_command.cpp).
+void add_sim_fit_command(CLI::App& sim, const GlobalOptions& global);
 // `sim report` and `sim check`, under the `sim` command (sim_report_command.cpp,
 // sim_check_command.cpp).
 void add_sim_report_command(CLI::App& sim, const GlobalOptions& global);

@@ -1,0 +1,65 @@
+// The sessions of a split as the user model's training sequences (session_sequences.h).
+#include "sim/session_sequences.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "core/error.h"
+#include "data/event_type.h"
+
+namespace shoprl {
+
+namespace {
+
+constexpr std::int8_t kClick = static_cast<std::int8_t>(EventType::kClick);
+constexpr std::int8_t kPurchase = static_cast<std::int8_t>(EventType::kPurchase);
+
+}  // namespace
+
+SessionSequences session_sequences(const SessionStore& store, Split split, int max_length,
+                                   const std::string& store_path) {
+  if (max_length < 1)
+    throw ConfigError(
+        fmt::format("session sequences: max_length must be positive, got {}", max_length));
+  SessionSequences out;
+  out.num_items = static_cast<std::int64_t>(store.num_items());
+  std::unordered_set<std::int32_t> bought_after;  // items purchased after the current event
+  std::vector<std::int8_t> purchased_later;
+  for (std::size_t s = 0; s < store.num_sessions(); ++s) {
+    if (store.session_split[s] != static_cast<std::int8_t>(split)) continue;
+    const std::int64_t begin = store.session_offsets[s];
+    const std::int64_t end = store.session_offsets[s + 1];
+    if (end == begin) continue;
+
+    // Backwards: a click's purchase target is whether its item is bought at a later event.
+    purchased_later.assign(static_cast<std::size_t>(end - begin), 0);
+    bought_after.clear();
+    for (std::int64_t e = end - 1; e >= begin; --e) {
+      const std::int32_t item = store.event_item[e];
+      if (store.event_type[e] == kClick && bought_after.count(item)) purchased_later[e - begin] = 1;
+      if (store.event_type[e] == kPurchase) bought_after.insert(item);
+    }
+
+    for (std::int64_t window = begin; window < end; window += max_length) {
+      const std::int64_t window_end = std::min<std::int64_t>(window + max_length, end);
+      for (std::int64_t e = window; e < window_end; ++e) {
+        const bool last = e == end - 1;
+        out.items.push_back(store.event_item[e]);
+        out.types.push_back(store.event_type[e]);
+        out.purchased_later.push_back(purchased_later[e - begin]);
+        out.ends_step.push_back(last || store.event_type[e + 1] == kClick ? 1 : 0);
+        out.last_event.push_back(last ? 1 : 0);
+      }
+      out.offsets.push_back(static_cast<std::int64_t>(out.items.size()));
+      out.session.push_back(static_cast<std::int64_t>(s));
+    }
+  }
+  if (out.size() == 0)
+    throw DataError(fmt::format("{}: no {} session with events to fit the user model on",
+                                store_path, split_name(split)));
+  return out;
+}
+
+}  // namespace shoprl
