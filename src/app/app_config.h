@@ -16,6 +16,7 @@
 #include "eval/evaluate_config.h"
 #include "eval/ope_config.h"
 #include "eval/reward_model.h"
+#include "sim/fidelity_config.h"
 #include "sim/sim_config.h"
 
 namespace shoprl {
@@ -32,6 +33,8 @@ struct AppConfig {
   RewardModelConfig reward_model;
   EvaluateConfig evaluate;
   SimConfig sim;
+  SimReportConfig sim_report;
+  SimCheckConfig sim_check;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
@@ -47,6 +50,10 @@ struct AppConfig {
               "The reward model of the direct method and the doubly robust family");
     v.section("evaluate", evaluate, "Off-policy evaluation of a policy on logs (shoprl evaluate)");
     v.section("sim", sim, "The user simulator learned from logged sessions (shoprl sim)");
+    v.section("sim_report", sim_report, "The simulator's fidelity report (shoprl sim report)");
+    v.section("sim_check", sim_check,
+              "The ground-truth check: policies valued in the synthetic world and in a simulator "
+              "fitted on its logs (shoprl sim check)");
   }
 };
 

@@ -28,6 +28,10 @@ void add_ope_command(CLI::App& app, const GlobalOptions& global);
 CLI::App* add_sim_commands(CLI::App& app, const GlobalOptions& global);
 // `sim fit`, under the `sim` command (sim_command.cpp).
 void add_sim_fit_command(CLI::App& sim, const GlobalOptions& global);
+// `sim report` and `sim check`, under the `sim` command (sim_report_command.cpp,
+// sim_check_command.cpp).
+void add_sim_report_command(CLI::App& sim, const GlobalOptions& global);
+void add_sim_check_command(CLI::App& sim, const GlobalOptions& global);
 
 struct SynthesizedLogs;
 struct StoreTruth;

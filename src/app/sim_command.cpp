@@ -67,6 +67,8 @@ CLI::App* add_sim_commands(CLI::App& app, const GlobalOptions& global) {
   CLI::App* sim = app.add_subcommand("sim", "The user simulator learned from logged sessions");
   sim->require_subcommand(1);
   add_sim_fit_command(*sim, global);
+  add_sim_report_command(*sim, global);
+  add_sim_check_command(*sim, global);
   return sim;
 }
 
