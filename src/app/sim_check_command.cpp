@@ -25,6 +25,7 @@ void add_sim_check_command(CLI::App& sim, const GlobalOptions& global) {
     const LoadedConfig loaded = load_app_config(options->file, options->overrides);
     const AppConfig& config = loaded.config;
     apply_logging(config, global.quiet);
+    open_run(loaded);  // the resolved config and seed of this run, and its log
     GroundTruthInputs inputs;
     inputs.world = config.world;
     inputs.env = config.env;

@@ -29,6 +29,7 @@ void run_sim_report(const ReportOptions& options, const GlobalOptions& global) {
   const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
   const AppConfig& config = loaded.config;
   apply_logging(config, global.quiet);
+  open_run(loaded);  // the resolved config and seed of this run, and its log
   const std::string device = resolve_device(config.run.device);
   const std::filesystem::path directory(config.sim.directory);
   FittedSimulator simulator = load_simulator(directory, device);
