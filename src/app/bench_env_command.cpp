@@ -19,6 +19,7 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "app/env_step_timing.h"
 #include "app/learned_env_bench.h"
 #include "app/numpy_baseline.h"
 #include "app/run_context.h"
@@ -67,15 +68,6 @@ std::int64_t pool_batches(std::int64_t users, int slate_size) {
                                   1024);
 }
 
-double time_steps(SyntheticEnv& env, const std::vector<std::int32_t>& pool, std::int64_t steps) {
-  const std::size_t batch = static_cast<std::size_t>(env.batch_size()) * env.slate_size();
-  const std::size_t batches = pool.size() / batch;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::int64_t s = 0; s < steps; ++s)
-    env.step(pool.data() + (static_cast<std::size_t>(s) % batches) * batch);
-  return seconds_since(start);
-}
-
 Cell bench_cell(const SyntheticWorld& world, const AppConfig& config, std::int64_t users,
                 int threads, const EnvBenchOptions& options) {
   EnvConfig env_config = config.env;
@@ -91,21 +83,10 @@ Cell bench_cell(const SyntheticWorld& world, const AppConfig& config, std::int64
   Cell cell;
   cell.users = users;
   cell.threads = threads;
-  if (options.steps > 0) {
-    time_steps(env, pool, options.steps);  // warm-up
-    cell.steps = options.steps;
-  } else {
-    // The warm-up doubles until it takes 0.05 s; the timed runs are sized from its rate.
-    std::int64_t warm = 1;
-    double seconds = 0;
-    while ((seconds = time_steps(env, pool, warm)) < 0.05) warm *= 2;
-    cell.steps = std::max<std::int64_t>(
-        1, std::llround(options.seconds * static_cast<double>(warm) / seconds));
-  }
-  env.clear_metrics();
-  cell.seconds = 1e300;
-  for (int r = 0; r < options.repeats; ++r)
-    cell.seconds = std::min(cell.seconds, time_steps(env, pool, cell.steps));
+  const StepTiming timing =
+      time_env_steps(env, pool, options.steps, options.seconds, options.repeats);
+  cell.steps = timing.steps;
+  cell.seconds = timing.seconds;
   cell.metrics = env.metrics();
   spdlog::info("N = {}, {} thread(s): {} steps in {:.3f} s (best of {})", users, threads,
                cell.steps, cell.seconds, options.repeats);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/app_config.h"
+#include "app/env_step_timing.h"
 #include "core/seeding.h"
 #include "core/torch/device.h"
 #include "env/policies/policies.h"
@@ -26,15 +27,6 @@ constexpr std::int64_t kSlateBatches = 64;  // uniform slate batches a cell cycl
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double time_steps(LearnedEnv& env, const std::vector<std::int32_t>& pool, std::int64_t steps) {
-  const std::size_t batch = static_cast<std::size_t>(env.batch_size()) * env.slate_size();
-  const std::size_t batches = pool.size() / batch;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::int64_t s = 0; s < steps; ++s)
-    env.step(pool.data() + (static_cast<std::size_t>(s) % batches) * batch);
-  return seconds_since(start);
 }
 
 struct Cell {
@@ -59,20 +51,10 @@ Cell bench_cell(FittedSimulator& simulator, const AppConfig& config, const std::
 
   Cell cell;
   cell.threads = threads;
-  if (options.steps > 0) {
-    time_steps(env, pool, options.steps);  // warm-up
-    cell.steps = options.steps;
-  } else {
-    std::int64_t warm = 1;
-    double seconds = 0;
-    while ((seconds = time_steps(env, pool, warm)) < 0.05) warm *= 2;
-    cell.steps = std::max<std::int64_t>(
-        1, std::llround(options.seconds * static_cast<double>(warm) / seconds));
-  }
-  env.clear_metrics();
-  cell.seconds = 1e300;
-  for (int r = 0; r < options.repeats; ++r)
-    cell.seconds = std::min(cell.seconds, time_steps(env, pool, cell.steps));
+  const StepTiming timing =
+      time_env_steps(env, pool, options.steps, options.seconds, options.repeats);
+  cell.steps = timing.steps;
+  cell.seconds = timing.seconds;
   cell.metrics = env.metrics();
   double total = 0;
   for (std::int64_t i = 0; i < options.users; ++i) total += env.disagreements()[i];

@@ -15,25 +15,14 @@ namespace shoprl {
 
 namespace {
 
+// This report's own rules, after the reports' shared style (svg_plot.h).
 constexpr const char* kStyle = R"css(
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; }
-h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; }
-dl.meta { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
-dl.meta dt { font-weight: bold; }
-table { border-collapse: collapse; margin: 0.5em 0; }
-th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
 tr.logging td { color: #555; font-style: italic; }
-svg { display: block; margin: 0.5em 0; font-size: 12px; }
-svg .axis { stroke: #444; stroke-width: 1; }
-svg .grid { stroke: #ddd; stroke-width: 1; }
 svg .ci { stroke: #1f4e8c; stroke-width: 2; }
-svg .point { fill: #1f4e8c; }
 svg .logging-line { stroke: #888; stroke-width: 1.5; }
 h3 { font-size: 1em; margin: 1em 0 0; }
 svg .true-line { stroke: #b22; stroke-width: 2; stroke-dasharray: 4 3; }
 svg .bar { fill: #5b8cc8; }
-pre { background: #f4f4f4; padding: 1em; overflow-x: auto; }
 )css";
 
 std::string num(double value) { return format_report_number(value); }
@@ -349,7 +338,8 @@ std::string ranking_table(const RankingMetrics& ranking) {
 std::string report_html(const EvaluationReport& report) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-      xml_escape(report.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+      xml_escape(report.title) + "</title>\n<style>" + std::string(kReportBaseStyle) + kStyle +
+      "</style>\n</head>\n<body>\n";
   out += header_section(report) + logging_table(report) + estimates_table(report) +
          forest_plot(report) + intervals_table(report);
   bool any_declined = false;

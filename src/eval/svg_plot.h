@@ -8,6 +8,22 @@
 
 namespace shoprl {
 
+// The CSS every self-contained report shares (page, tables, axes); each report adds its own.
+inline constexpr const char* kReportBaseStyle = R"css(
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; }
+dl.meta { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
+dl.meta dt { font-weight: bold; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+svg { display: block; margin: 0.5em 0; font-size: 12px; }
+svg .axis { stroke: #444; stroke-width: 1; }
+svg .grid { stroke: #ddd; stroke-width: 1; }
+svg .point { fill: #1f4e8c; }
+pre { background: #f4f4f4; padding: 1em; overflow-x: auto; }
+)css";
+
 // Escapes &, <, >, " and ' for HTML/SVG text and attribute values.
 std::string xml_escape(const std::string& text);
 

@@ -15,24 +15,13 @@ namespace shoprl {
 
 namespace {
 
+// This report's own rules, after the reports' shared style (svg_plot.h).
 constexpr const char* kStyle = R"css(
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; }
-h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; }
-dl.meta { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
-dl.meta dt { font-weight: bold; }
-table { border-collapse: collapse; margin: 0.5em 0; }
-th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
 tr.baseline td { color: #555; font-style: italic; }
-svg { display: block; margin: 0.5em 0; font-size: 12px; }
-svg .axis { stroke: #444; stroke-width: 1; }
-svg .grid { stroke: #ddd; stroke-width: 1; }
 svg .diagonal { stroke: #888; stroke-width: 1.5; stroke-dasharray: 4 3; }
-svg .point { fill: #1f4e8c; }
 svg .bar.real { fill: #888; }
 svg .bar.simulated { fill: #5b8cc8; }
 svg .legend-real { fill: #888; } svg .legend-simulated { fill: #5b8cc8; }
-pre { background: #f4f4f4; padding: 1em; overflow-x: auto; }
 )css";
 
 std::string num(double value) { return format_report_number(value); }
@@ -348,7 +337,8 @@ std::string ground_truth_section(const GroundTruthResult& g) {
 std::string fidelity_report_html(const FidelityReport& r) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-      xml_escape(r.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+      xml_escape(r.title) + "</title>\n<style>" + std::string(kReportBaseStyle) + kStyle +
+      "</style>\n</head>\n<body>\n";
   out += header_section(r) + next_click_section(r) + purchase_section(r.purchase) +
          sessions_section(r) + simulator_section(r);
   if (r.ground_truth) out += ground_truth_section(*r.ground_truth);
