@@ -1,6 +1,7 @@
 // The shoprl program: one subcommand per job. Every error ends here as one line on stderr and
 // the exit code of its class (docs/cli.md).
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "core/allocator_tuning.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/torch/device.h"
@@ -15,6 +17,8 @@
 
 int main(int argc, char** argv) {
   using namespace shoprl;
+  if (!keep_freed_memory_for_reuse())
+    spdlog::warn("the C library refused the allocator settings; tensor-heavy steps run slower");
   CLI::App app{"shoprl: reinforcement-learning recommendation from logged shopping sessions"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("shoprl ") + kVersion);
