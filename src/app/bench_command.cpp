@@ -15,6 +15,7 @@
 #include "app/run_context.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/seconds_since.h"
 #include "data/import.h"
 #include "data/sample_log.h"
 #include "data/session_store_io.h"
@@ -29,10 +30,6 @@ struct ImportBenchOptions {
   std::string work_dir = "data/bench";
   std::string python = "/usr/bin/python3";
 };
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // The preprocessing both sides run: the RetailRocket defaults plus SQN's filters.
 ImportConfig bench_import_config(const std::string& input) {

@@ -24,6 +24,7 @@
 #include "app/numpy_baseline.h"
 #include "app/run_context.h"
 #include "core/error.h"
+#include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "env/policies/policies.h"
 #include "env/synthetic_env.h"
@@ -55,10 +56,6 @@ struct Cell {
   EnvMetrics metrics;  // over all timed steps
   double user_steps_per_sec() const { return static_cast<double>(users * steps) / seconds; }
 };
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // How many slate batches a cell cycles through: about 4M slate entries, 64 to 1024 batches, so
 // that N = 1 does not show one user the same few slates and N = 4096 stays at 16 MB.

@@ -20,6 +20,7 @@
 #include "app/numpy_baseline.h"
 #include "app/run_context.h"
 #include "core/error.h"
+#include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "eval/action_dist_reduction.h"
 #include "eval/estimate.h"
@@ -41,10 +42,6 @@ struct OpeBenchOptions {
   bool baseline = true;
   std::string python = "/usr/bin/python3";
 };
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // The arrays of an OBP file with len_list 1, by the recipe bench/ope_numpy.py repeats.
 struct BenchArrays {

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/seconds_since.h"
+
 namespace shoprl {
 namespace {
 
@@ -13,7 +15,7 @@ double run_steps(BatchEnv& env, const std::vector<std::int32_t>& pool, std::int6
   const auto start = std::chrono::steady_clock::now();
   for (std::int64_t s = 0; s < steps; ++s)
     env.step(pool.data() + (static_cast<std::size_t>(s) % batches) * batch);
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return seconds_since(start);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "app/app_config.h"
 #include "app/env_step_timing.h"
+#include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "core/torch/device.h"
 #include "env/policies/policies.h"
@@ -24,10 +25,6 @@ namespace {
 
 constexpr int kThreadCounts[] = {1, 2};
 constexpr std::int64_t kSlateBatches = 64;  // uniform slate batches a cell cycles through
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 struct Cell {
   int threads = 0;

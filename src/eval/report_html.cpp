@@ -27,29 +27,22 @@ svg .bar { fill: #5b8cc8; }
 
 std::string num(double value) { return format_report_number(value); }
 
-// A cell (or span) showing one figure of report.json.
-std::string keyed(const char* tag, const std::string& key, const std::string& text,
-                  const std::string& css_class = "") {
-  std::string out = std::string("<") + tag;
-  if (!css_class.empty()) out += " class=\"" + css_class + "\"";
-  return out + " data-key=\"" + xml_escape(key) + "\">" + xml_escape(text) + "</" + tag + ">";
-}
 std::string number_cell(const std::string& key, double value) {
-  return keyed("td", key, num(value), "num");
+  return keyed_element("td", key, num(value), "num");
 }
 
 std::string header_section(const EvaluationReport& report) {
-  std::string out = keyed("h1", "title", report.title) + "\n<dl class=\"meta\">\n";
+  std::string out = keyed_element("h1", "title", report.title) + "\n<dl class=\"meta\">\n";
   const auto item = [&](const char* label, const std::string& body) {
     out += std::string("<dt>") + label + "</dt><dd>" + body + "</dd>\n";
   };
-  item("Input", keyed("code", "input", report.input));
-  item("Evaluation policy", keyed("span", "evaluation_policy", report.evaluation_policy));
-  item("Logging policy", keyed("span", "logging_policy", report.logging_policy));
-  item("Seed", keyed("span", "seed", std::to_string(report.seed)));
-  item("Rounds", keyed("span", "rounds", std::to_string(report.rounds)));
-  item("Intervals", keyed("span", "interval", report.interval) + " at confidence " +
-                        keyed("span", "confidence", num(report.confidence)));
+  item("Input", keyed_element("code", "input", report.input));
+  item("Evaluation policy", keyed_element("span", "evaluation_policy", report.evaluation_policy));
+  item("Logging policy", keyed_element("span", "logging_policy", report.logging_policy));
+  item("Seed", keyed_element("span", "seed", std::to_string(report.seed)));
+  item("Rounds", keyed_element("span", "rounds", std::to_string(report.rounds)));
+  item("Intervals", keyed_element("span", "interval", report.interval) + " at confidence " +
+                        keyed_element("span", "confidence", num(report.confidence)));
   out += "</dl>\n<p>Numbers have " + std::to_string(kReportSignificantDigits) +
          " significant digits (report.json has them in full); n/a: undefined.</p>\n";
   return out;
@@ -73,7 +66,7 @@ std::string logging_table(const EvaluationReport& report) {
            number_cell(key + "std_error", logging.std_error) +
            number_cell(key + "ci_low", logging.ci.low) +
            number_cell(key + "ci_high", logging.ci.high) +
-           keyed("td", key + "units", std::to_string(logging.units), "num") + "</tr>\n";
+           keyed_element("td", key + "units", std::to_string(logging.units), "num") + "</tr>\n";
   }
   return out + "</table>\n";
 }
@@ -90,23 +83,23 @@ std::string estimates_table(const EvaluationReport& report) {
   for (const Estimate* e : estimates) {
     const std::string key = "estimates." + e->estimator + ".";
     out += "<tr data-estimator=\"" + xml_escape(e->estimator) + "\"><td>" +
-           xml_escape(e->estimator) + "</td>" + keyed("td", key + "unit", e->unit) +
+           xml_escape(e->estimator) + "</td>" + keyed_element("td", key + "unit", e->unit) +
            number_cell(key + "value", e->value) + number_cell(key + "std_error", e->std_error) +
            number_cell(key + "ci_low", e->ci.low) + number_cell(key + "ci_high", e->ci.high) +
            number_cell(key + "relative_to_logging", relative_to_logging(*e, report.logging_values));
     if (has_truth) {
       // The true value with its standard error, when both are known: "0.12 ± 0.002".
-      out += "<td class=\"num\">" + keyed("span", key + "true_value", num(e->true_value));
+      out += "<td class=\"num\">" + keyed_element("span", key + "true_value", num(e->true_value));
       if (!std::isnan(e->true_value) && !std::isnan(e->true_value_std_error)) {
         out += " &plusmn; " +
-               keyed("span", key + "true_value_std_error", num(e->true_value_std_error));
+               keyed_element("span", key + "true_value_std_error", num(e->true_value_std_error));
       }
       out += "</td>" + number_cell(key + "true_value_error", true_value_error(*e));
     }
     out += number_cell(key + "effective_sample_size", e->effective_sample_size) +
            number_cell(key + "max_weight", e->max_weight) +
            number_cell(key + "clipped_fraction", e->clipped_fraction) +
-           keyed("td", key + "units", std::to_string(e->units), "num") + "</tr>\n";
+           keyed_element("td", key + "units", std::to_string(e->units), "num") + "</tr>\n";
   }
   out +=
       "</table>\n<p>Value / logging: the value over the logging policy's value in the same "
@@ -134,8 +127,8 @@ std::string intervals_table(const EvaluationReport& report) {
         continue;
       }
       const std::string key = "estimates." + e->estimator + ".intervals." + kind.name + ".";
-      out += "<td>[" + keyed("span", key + "0", num(interval.low)) + ", " +
-             keyed("span", key + "1", num(interval.high)) + "]</td>";
+      out += "<td>[" + keyed_element("span", key + "0", num(interval.low)) + ", " +
+             keyed_element("span", key + "1", num(interval.high)) + "]</td>";
     }
     out += "</tr>\n";
   }
@@ -258,9 +251,9 @@ std::string weight_histogram_plot(const WeightHistogram& histogram) {
   std::string out = "<h2>Importance weights (" + xml_escape(histogram.estimator) + ")</h2>\n";
   std::uint64_t max_count = 0;
   for (const std::uint64_t count : histogram.counts) max_count = std::max(max_count, count);
-  const std::string zeros =
-      keyed("span", "weight_histogram.zero_weights", std::to_string(histogram.zero_weights)) +
-      " weights equal to zero (log undefined) are not plotted.";
+  const std::string zeros = keyed_element("span", "weight_histogram.zero_weights",
+                                          std::to_string(histogram.zero_weights)) +
+                            " weights equal to zero (log undefined) are not plotted.";
   if (histogram.counts.empty() || histogram.bin_edges.size() != histogram.counts.size() + 1) {
     return out + "<p>No positive weights. " + zeros + "</p>\n";
   }
@@ -313,7 +306,8 @@ std::string weight_histogram_plot(const WeightHistogram& histogram) {
 }
 
 std::string ranking_table(const RankingMetrics& ranking) {
-  std::string out = "<h2>Next-item ranking (" + keyed("span", "ranking.scorer", ranking.scorer) +
+  std::string out = "<h2>Next-item ranking (" +
+                    keyed_element("span", "ranking.scorer", ranking.scorer) +
                     ")</h2>\n<table id=\"ranking\">\n<tr><th>Events</th><th>k</th><th>HR@k</th>"
                     "<th>NDCG@k</th></tr>\n";
   const auto rows = [&](const std::string& kind, std::size_t events,
@@ -321,9 +315,9 @@ std::string ranking_table(const RankingMetrics& ranking) {
     for (std::size_t i = 0; i < cutoffs.size(); ++i) {
       const std::string key = "ranking." + kind + "." + std::to_string(i) + ".";
       out += "<tr><td>" + kind + " (" +
-             keyed("span", "ranking." + kind.substr(0, kind.size() - 1) + "_events",
-                   std::to_string(events)) +
-             ")</td>" + keyed("td", key + "k", std::to_string(cutoffs[i].k), "num") +
+             keyed_element("span", "ranking." + kind.substr(0, kind.size() - 1) + "_events",
+                           std::to_string(events)) +
+             ")</td>" + keyed_element("td", key + "k", std::to_string(cutoffs[i].k), "num") +
              number_cell(key + "hit_rate", cutoffs[i].hit_rate) +
              number_cell(key + "ndcg", cutoffs[i].ndcg) + "</tr>\n";
     }
@@ -348,7 +342,7 @@ std::string report_html(const EvaluationReport& report) {
     if (!any_declined) out += "<h2>Declined estimators</h2>\n<ul id=\"declined\">\n";
     any_declined = true;
     out += "<li><code>" + xml_escape(e.estimator) +
-           "</code>: " + keyed("span", "declined." + e.estimator, e.declined) + "</li>\n";
+           "</code>: " + keyed_element("span", "declined." + e.estimator, e.declined) + "</li>\n";
   }
   if (any_declined) out += "</ul>\n";
   if (report.weights) out += weight_histogram_plot(*report.weights);
@@ -356,12 +350,12 @@ std::string report_html(const EvaluationReport& report) {
   if (!report.notes.empty()) {
     out += "<h2>Notes</h2>\n<ul id=\"notes\">\n";
     for (std::size_t i = 0; i < report.notes.size(); ++i) {
-      out += keyed("li", "notes." + std::to_string(i), report.notes[i]) + "\n";
+      out += keyed_element("li", "notes." + std::to_string(i), report.notes[i]) + "\n";
     }
     out += "</ul>\n";
   }
   out += "<details><summary>Resolved configuration</summary>" +
-         keyed("pre", "config", report.resolved_config) + "</details>\n</body>\n</html>\n";
+         keyed_element("pre", "config", report.resolved_config) + "</details>\n</body>\n</html>\n";
   return out;
 }
 

@@ -33,6 +33,13 @@ std::string xml_escape(const std::string& text) {
   return out;
 }
 
+std::string keyed_element(const char* tag, const std::string& key, const std::string& text,
+                          const std::string& css_class) {
+  std::string out = std::string("<") + tag;
+  if (!css_class.empty()) out += " class=\"" + css_class + "\"";
+  return out + " data-key=\"" + xml_escape(key) + "\">" + xml_escape(text) + "</" + tag + ">";
+}
+
 double LinearAxis::to_pixel(double value) const {
   return range_low + (value - domain_low) / (domain_high - domain_low) * (range_high - range_low);
 }

@@ -1,6 +1,6 @@
-// Small helpers for the report's inline SVG: text escaping, a linear axis whose domain and
-// range are written on the <svg> as data attributes (so a reader can map values to pixels),
-// "nice" tick positions, and coordinates printed to a fixed precision.
+// Small helpers for the reports' HTML and inline SVG: text escaping, keyed figures, a linear axis
+// whose domain and range are written on the <svg> as data attributes (so a reader can map values to
+// pixels), "nice" tick positions, and coordinates printed to a fixed precision.
 #pragma once
 
 #include <string>
@@ -26,6 +26,11 @@ pre { background: #f4f4f4; padding: 1em; overflow-x: auto; }
 
 // Escapes &, <, >, " and ' for HTML/SVG text and attribute values.
 std::string xml_escape(const std::string& text);
+
+// `<tag class="css_class" data-key="key">text</tag>`: an element showing one figure of a
+// report's report.json, found by its data-key path (the report tests read pages that way).
+std::string keyed_element(const char* tag, const std::string& key, const std::string& text,
+                          const std::string& css_class = "");
 
 // pixel = range_low + (value - domain_low) / (domain_high - domain_low) * (range_high -
 // range_low). range_high < range_low is allowed (an upward y axis).

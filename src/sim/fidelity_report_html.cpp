@@ -26,18 +26,11 @@ svg .legend-real { fill: #888; } svg .legend-simulated { fill: #5b8cc8; }
 
 std::string num(double value) { return format_report_number(value); }
 
-// An element showing one figure of report.json.
-std::string keyed(const char* tag, const std::string& key, const std::string& text,
-                  const std::string& css_class = "") {
-  std::string out = std::string("<") + tag;
-  if (!css_class.empty()) out += " class=\"" + css_class + "\"";
-  return out + " data-key=\"" + xml_escape(key) + "\">" + xml_escape(text) + "</" + tag + ">";
-}
 std::string number_cell(const std::string& key, double value) {
-  return keyed("td", key, num(value), "num");
+  return keyed_element("td", key, num(value), "num");
 }
 std::string count_cell(const std::string& key, std::int64_t value) {
-  return keyed("td", key, std::to_string(value), "num");
+  return keyed_element("td", key, std::to_string(value), "num");
 }
 
 std::string svg_open(const std::string& id, double width, double height, const LinearAxis& x,
@@ -61,17 +54,17 @@ std::string text_at(double x, double y, const char* anchor, const std::string& t
 }
 
 std::string header_section(const FidelityReport& r) {
-  std::string out = keyed("h1", "title", r.title) + "\n<dl class=\"meta\">\n";
+  std::string out = keyed_element("h1", "title", r.title) + "\n<dl class=\"meta\">\n";
   const auto item = [&](const char* label, const std::string& body) {
     out += std::string("<dt>") + label + "</dt><dd>" + body + "</dd>\n";
   };
-  item("Simulator", keyed("code", "simulator_directory", r.simulator_directory));
-  item("Store", keyed("code", "store", r.store_path) + " (events hash " +
-                    keyed("code", "store_hash", r.store_hash) + ")");
-  item("Device", keyed("span", "device", r.device));
-  item("Seed", keyed("span", "seed", std::to_string(r.seed)));
-  item("Catalogue", keyed("span", "items", std::to_string(r.items)) + " items, slates of " +
-                        keyed("span", "slate_size", std::to_string(r.slate_size)));
+  item("Simulator", keyed_element("code", "simulator_directory", r.simulator_directory));
+  item("Store", keyed_element("code", "store", r.store_path) + " (events hash " +
+                    keyed_element("code", "store_hash", r.store_hash) + ")");
+  item("Device", keyed_element("span", "device", r.device));
+  item("Seed", keyed_element("span", "seed", std::to_string(r.seed)));
+  item("Catalogue", keyed_element("span", "items", std::to_string(r.items)) + " items, slates of " +
+                        keyed_element("span", "slate_size", std::to_string(r.slate_size)));
   out += "</dl>\n<p>Numbers have " + std::to_string(kReportSignificantDigits) +
          " significant digits (report.json has them in full); n/a: undefined.</p>\n";
   return out;
@@ -82,7 +75,7 @@ std::string next_click_section(const FidelityReport& r) {
   const NextClickScores& base = r.popularity_next_click;
   std::string out =
       "<h2>Next-click prediction (test split)</h2>\n<p>" +
-      keyed("span", "next_click.simulator.targets", std::to_string(model.targets)) +
+      keyed_element("span", "next_click.simulator.targets", std::to_string(model.targets)) +
       " next-click targets. The simulator's next-item distribution is the mean of its members' "
       "softmax probabilities; the baseline ranks by train-split clicks (add-one). Ties are "
       "broken at random (expected HR@k and NDCG@k).</p>\n<table id=\"next-click\">\n"
@@ -93,8 +86,8 @@ std::string next_click_section(const FidelityReport& r) {
   const auto row = [&](const NextClickScores& scores, const std::string& name,
                        const char* css_class) {
     const std::string key = "next_click." + name + ".";
-    out +=
-        std::string("<tr class=\"") + css_class + "\">" + keyed("td", key + "model", scores.model);
+    out += std::string("<tr class=\"") + css_class + "\">" +
+           keyed_element("td", key + "model", scores.model);
     for (std::size_t c = 0; c < scores.cutoffs.size(); ++c)
       out += number_cell(key + "cutoffs." + std::to_string(c) + ".hit_rate", scores.hit_rate[c]);
     for (std::size_t c = 0; c < scores.cutoffs.size(); ++c)
@@ -161,9 +154,10 @@ std::string purchase_section(const PurchaseScores& p) {
   for (std::size_t b = 0; b < p.bins.size(); ++b) {
     const ReliabilityBin& bin = p.bins[b];
     const std::string key = "purchase.reliability_bins." + std::to_string(b) + ".";
-    out += "<tr><td>[" + keyed("span", key + "low", num(bin.low)) + ", " +
-           keyed("span", key + "high", num(bin.high)) + (b + 1 == p.bins.size() ? "]" : ")") +
-           "</td>" + number_cell(key + "mean_predicted", bin.mean_predicted) +
+    out += "<tr><td>[" + keyed_element("span", key + "low", num(bin.low)) + ", " +
+           keyed_element("span", key + "high", num(bin.high)) +
+           (b + 1 == p.bins.size() ? "]" : ")") + "</td>" +
+           number_cell(key + "mean_predicted", bin.mean_predicted) +
            number_cell(key + "observed_rate", bin.observed_rate) +
            count_cell(key + "count", bin.count) + "</tr>\n";
   }
@@ -229,7 +223,7 @@ std::string length_histogram_plot(const LengthHistogram& h) {
 std::string sessions_section(const FidelityReport& r) {
   std::string out = "<h2>Simulated against real sessions</h2>\n<p>Real: the test split's " +
                     std::string("sessions. Simulated: the learned environment with the ") +
-                    keyed("span", "sessions.policy", r.simulation_policy) +
+                    keyed_element("span", "sessions.policy", r.simulation_policy) +
                     ".</p>\n<table id=\"sessions\">\n<tr><th></th><th>Real</th><th>Simulated"
                     "</th></tr>\n";
   const auto counts = [&](const char* label, const char* field, std::int64_t real,
@@ -254,9 +248,9 @@ std::string sessions_section(const FidelityReport& r) {
   numbers("Share of clicks on the top 1% of items", "click_top1_share", r.real.click_top1_share,
           r.simulated.click_top1_share);
   out += "</table>\n<h3>Session lengths</h3>\n<p>Kolmogorov&ndash;Smirnov distance " +
-         keyed("span", "sessions.length_ks.statistic", num(r.length_ks.statistic)) +
+         keyed_element("span", "sessions.length_ks.statistic", num(r.length_ks.statistic)) +
          " (asymptotic p-value " +
-         keyed("span", "sessions.length_ks.p_value", num(r.length_ks.p_value)) +
+         keyed_element("span", "sessions.length_ks.p_value", num(r.length_ks.p_value)) +
          ", conservative for whole-number lengths).</p>\n" +
          length_histogram_plot(length_histogram(r.real.lengths, r.simulated.lengths)) +
          "<p>Bars: fraction of each side's sessions per length bin; grey real, blue "
@@ -267,10 +261,10 @@ std::string sessions_section(const FidelityReport& r) {
 std::string simulator_section(const FidelityReport& r) {
   const CalibrationSummary& c = r.calibration;
   std::string out = "<h2>The simulator</h2>\n<p>An ensemble of " +
-                    keyed("span", "ensemble", std::to_string(r.ensemble)) + " " +
-                    keyed("span", "encoder", r.encoder) +
+                    keyed_element("span", "ensemble", std::to_string(r.ensemble)) + " " +
+                    keyed_element("span", "encoder", r.encoder) +
                     " user models.</p>\n<h3>Slate response</h3>\n<p>Parameters " +
-                    keyed("span", "calibration.source_text", calibration_source_text(c)) +
+                    keyed_element("span", "calibration.source_text", calibration_source_text(c)) +
                     ".</p>\n<table id=\"calibration\">\n<tr><th>No-click utility</th>"
                     "<th>Organic rate</th><th>Quiet leave</th></tr>\n<tr>" +
                     number_cell("calibration.no_click_utility", c.no_click_utility) +
@@ -291,7 +285,7 @@ std::string simulator_section(const FidelityReport& r) {
     const std::string key = "members." + std::to_string(k) + ".";
     out += "<tr><td>" + std::to_string(k) + "</td>" + count_cell(key + "best_epoch", m.best_epoch) +
            count_cell(key + "epochs", m.epochs) +
-           keyed("td", key + "stopped_early", m.stopped_early ? "true" : "false") +
+           keyed_element("td", key + "stopped_early", m.stopped_early ? "true" : "false") +
            number_cell(key + "valid_next_item_nll", m.valid_next_item_nll) +
            number_cell(key + "valid_purchase_nll", m.valid_purchase_nll) +
            number_cell(key + "valid_end_nll", m.valid_end_nll) + "</tr>\n";
@@ -302,32 +296,32 @@ std::string simulator_section(const FidelityReport& r) {
 std::string ground_truth_section(const GroundTruthResult& g) {
   std::string out =
       "<h2>Ground truth</h2>\n<p>Logs of " +
-      keyed("span", "ground_truth.logged_sessions", std::to_string(g.logged_sessions)) +
-      " sessions of the " + keyed("code", "ground_truth.logging_policy", g.logging_policy) +
+      keyed_element("span", "ground_truth.logged_sessions", std::to_string(g.logged_sessions)) +
+      " sessions of the " + keyed_element("code", "ground_truth.logging_policy", g.logging_policy) +
       " policy in a synthetic world of " +
-      keyed("span", "ground_truth.items", std::to_string(g.items)) +
+      keyed_element("span", "ground_truth.items", std::to_string(g.items)) +
       " items; each value is the mean return of " +
-      keyed("span", "ground_truth.episodes", std::to_string(g.episodes)) +
+      keyed_element("span", "ground_truth.episodes", std::to_string(g.episodes)) +
       " sessions (&plusmn; its standard error) in the true world and in the learned "
       "one.</p>\n<table id=\"ground-truth\">\n<tr><th>Policy</th><th>True value</th><th>Simulated "
       "value</th><th>Relative error</th></tr>\n";
   for (std::size_t p = 0; p < g.policies.size(); ++p) {
     const PolicyComparison& c = g.policies[p];
     const std::string key = "ground_truth.policies." + std::to_string(p) + ".";
-    out += "<tr>" + keyed("td", key + "name", c.name) + "<td class=\"num\">" +
-           keyed("span", key + "true.value", num(c.truth.value)) + " &plusmn; " +
-           keyed("span", key + "true.std_error", num(c.truth.std_error)) +
+    out += "<tr>" + keyed_element("td", key + "name", c.name) + "<td class=\"num\">" +
+           keyed_element("span", key + "true.value", num(c.truth.value)) + " &plusmn; " +
+           keyed_element("span", key + "true.std_error", num(c.truth.std_error)) +
            "</td><td class=\"num\">" +
-           keyed("span", key + "simulated.value", num(c.simulated.value)) + " &plusmn; " +
-           keyed("span", key + "simulated.std_error", num(c.simulated.std_error)) + "</td>" +
-           number_cell(key + "relative_error", c.relative_error) + "</tr>\n";
+           keyed_element("span", key + "simulated.value", num(c.simulated.value)) + " &plusmn; " +
+           keyed_element("span", key + "simulated.std_error", num(c.simulated.std_error)) +
+           "</td>" + number_cell(key + "relative_error", c.relative_error) + "</tr>\n";
   }
   out += "</table>\n<p>Rank correlation of the true and simulated values: Spearman " +
-         keyed("span", "ground_truth.spearman", num(g.spearman)) + ", Kendall tau-b " +
-         keyed("span", "ground_truth.kendall_tau_b", num(g.kendall_tau_b)) +
+         keyed_element("span", "ground_truth.spearman", num(g.spearman)) + ", Kendall tau-b " +
+         keyed_element("span", "ground_truth.kendall_tau_b", num(g.kendall_tau_b)) +
          "; mean absolute relative error " +
-         keyed("span", "ground_truth.mean_absolute_relative_error",
-               num(g.mean_absolute_relative_error)) +
+         keyed_element("span", "ground_truth.mean_absolute_relative_error",
+                       num(g.mean_absolute_relative_error)) +
          ".</p>\n";
   return out;
 }
@@ -345,11 +339,11 @@ std::string fidelity_report_html(const FidelityReport& r) {
   if (!r.notes.empty()) {
     out += "<h2>Notes</h2>\n<ul id=\"notes\">\n";
     for (std::size_t i = 0; i < r.notes.size(); ++i)
-      out += keyed("li", "notes." + std::to_string(i), r.notes[i]) + "\n";
+      out += keyed_element("li", "notes." + std::to_string(i), r.notes[i]) + "\n";
     out += "</ul>\n";
   }
   out += "<details><summary>Resolved configuration</summary>" +
-         keyed("pre", "config", r.resolved_config) + "</details>\n</body>\n</html>\n";
+         keyed_element("pre", "config", r.resolved_config) + "</details>\n</body>\n</html>\n";
   return out;
 }
 

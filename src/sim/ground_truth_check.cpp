@@ -9,8 +9,10 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "data/session_store_io.h"
+#include "env/policies/slate_policy.h"
 #include "env/policy_value.h"
 #include "env/synthetic_env.h"
 #include "env/synthetic_world.h"
@@ -28,18 +30,9 @@ constexpr std::uint64_t kFitStream = 0xf17;
 constexpr std::uint64_t kPolicyStream = 0x9011c7;
 constexpr std::uint64_t kValueStream = 0x7a1;
 
-// The policy kinds that read the observation alone, so that they act in a learned world.
-bool acts_anywhere(const std::string& kind) {
-  return kind == "uniform" || kind == "popularity" || kind == "history_oracle";
-}
-
 PolicyValueSide side_of(const PolicyValueEstimate& estimate) {
   return {estimate.value, estimate.std_error, estimate.metrics.mean_session_length,
           estimate.metrics.click_through_rate, estimate.metrics.session_conversion};
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -55,7 +48,7 @@ GroundTruthResult run_ground_truth_check(const GroundTruthInputs& inputs) {
   for (std::size_t p = 0; p < check.policies.size(); ++p) {
     const std::string key = fmt::format("sim_check.policies[{}]", p);
     policies.push_back(parse_policy_spec(check.policies[p], key));
-    if (!acts_anywhere(policies.back().kind))
+    if (!acts_in_any_environment(policies.back().kind))
       throw ConfigError(fmt::format(
           "{}: '{}' reads the synthetic user's hidden state and cannot act in the learned "
           "world; use uniform, popularity or history_oracle",

@@ -17,6 +17,7 @@
 #include "core/atomic_file.h"
 #include "eval/report_format.h"
 #include "sim/fidelity_report.h"
+#include "testing/rendered_dom.h"
 #include "testing/sample_fidelity_report.h"
 #include "testing/test_paths.h"
 
@@ -25,69 +26,14 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-const fs::path kChromium = "/usr/bin/chromium";
-
-using Attributes = std::map<std::string, std::string>;
-
-Attributes parse_attributes(const std::string& text) {
-  Attributes attributes;
-  const std::regex pattern("([\\w-]+)=\"([^\"]*)\"");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern);
-       it != std::sregex_iterator(); ++it) {
-    attributes[(*it)[1]] = (*it)[2];
-  }
-  return attributes;
-}
-
-std::vector<Attributes> tags_with(const std::string& dom, const std::string& tag,
-                                  const std::string& marker) {
-  std::vector<Attributes> found;
-  const std::regex pattern("<" + tag + "\\s([^>]*)>");
-  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), pattern);
-       it != std::sregex_iterator(); ++it) {
-    const std::string attributes = (*it)[1];
-    if (attributes.find(marker) != std::string::npos) found.push_back(parse_attributes(attributes));
-  }
-  return found;
-}
-
-std::string unescape_text(std::string text) {
-  const std::vector<std::pair<std::string, std::string>> entities = {
-      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
-  for (const auto& [entity, character] : entities) {
-    for (std::size_t at = text.find(entity); at != std::string::npos;
-         at = text.find(entity, at + character.size())) {
-      text.replace(at, entity.size(), character);
-    }
-  }
-  return text;
-}
-
-struct Axis {
-  double domain_low, domain_high, range_low, range_high;
-  double to_pixel(double v) const {
-    return range_low + (v - domain_low) / (domain_high - domain_low) * (range_high - range_low);
-  }
-};
-
-Axis axis_of(const Attributes& svg, const std::string& name) {
-  const auto get = [&](const std::string& which) {
-    return std::stod(svg.at("data-" + name + "-" + which));
-  };
-  return {get("domain-low"), get("domain-high"), get("range-low"), get("range-high")};
-}
-
-double number(const Attributes& attributes, const std::string& name) {
-  return std::stod(attributes.at(name));
-}
-
-json::json_pointer pointer_of(std::string key) {
-  for (char& c : key) {
-    if (c == '.') c = '/';
-  }
-  return json::json_pointer("/" + key);
-}
+using testing::Attributes;
+using testing::axis_of;
+using testing::kChromium;
+using testing::LinearAxis;
+using testing::number;
+using testing::pointer_of;
+using testing::tags_with;
+using testing::unescape_text;
 
 class FidelityReportInChromium : public ::testing::Test {
  protected:
@@ -99,13 +45,9 @@ class FidelityReportInChromium : public ::testing::Test {
   }
   std::string dump_dom(const fs::path& page) {
     const fs::path out = temp_ / "dom.html";
-    const std::string command = "timeout 120 " + kChromium.string() +
-                                " --headless --no-sandbox --disable-gpu --hide-scrollbars"
-                                " --user-data-dir=" +
-                                (temp_ / "chromium-profile").string() + " --dump-dom 'file://" +
-                                page.string() + "' > '" + out.string() + "'";
-    const testing::CommandResult result = testing::run_command(command);
-    EXPECT_EQ(result.exit_code, 0) << command << "\n" << result.output;
+    const testing::CommandResult result =
+        testing::run_headless_chromium(temp_.path(), page, "--dump-dom", out);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
     return read_file_text(out);
   }
   testing::TempDir temp_;
@@ -174,7 +116,7 @@ TEST_F(FidelityReportInChromium, FiguresAndMarksMatchReportJson) {
   // The reliability diagram: a dot per bin with targets, at (mean predicted, observed rate).
   const auto diagram = tags_with(dom, "svg", "id=\"reliability-diagram\"");
   ASSERT_EQ(diagram.size(), 1u);
-  const Axis px = axis_of(diagram[0], "x"), py = axis_of(diagram[0], "y");
+  const LinearAxis px = axis_of(diagram[0], "x"), py = axis_of(diagram[0], "y");
   const auto dots = tags_with(dom, "circle", "data-bin=");
   std::size_t filled = 0;
   for (const json& bin : j.at("purchase").at("reliability_bins")) filled += bin.at("count") > 0;
@@ -190,7 +132,7 @@ TEST_F(FidelityReportInChromium, FiguresAndMarksMatchReportJson) {
   // at the bin's left edge (real) or its middle (simulated), as tall as the y axis makes it.
   const auto histogram = tags_with(dom, "svg", "id=\"length-histogram\"");
   ASSERT_EQ(histogram.size(), 1u);
-  const Axis hx = axis_of(histogram[0], "x"), hy = axis_of(histogram[0], "y");
+  const LinearAxis hx = axis_of(histogram[0], "x"), hy = axis_of(histogram[0], "y");
   const json& h = j.at("sessions").at("length_histogram");
   for (const char* side : {"real", "simulated"}) {
     const auto bars = tags_with(dom, "rect", std::string("data-side=\"") + side + "\"");

@@ -18,6 +18,7 @@
 #include "core/atomic_file.h"
 #include "eval/evaluation_report.h"
 #include "eval/report_format.h"
+#include "testing/rendered_dom.h"
 #include "testing/sample_report.h"
 #include "testing/test_paths.h"
 
@@ -27,60 +28,15 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const fs::path kChromium = "/usr/bin/chromium";
-
-using Attributes = std::map<std::string, std::string>;
-
-Attributes parse_attributes(const std::string& text) {
-  Attributes attributes;
-  const std::regex pattern("([\\w-]+)=\"([^\"]*)\"");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern);
-       it != std::sregex_iterator(); ++it) {
-    attributes[(*it)[1]] = (*it)[2];
-  }
-  return attributes;
-}
-
-// The opening tags `<tag ...>` of the DOM whose attribute text contains `marker`.
-std::vector<Attributes> tags_with(const std::string& dom, const std::string& tag,
-                                  const std::string& marker) {
-  std::vector<Attributes> found;
-  const std::regex pattern("<" + tag + "\\s([^>]*)>");
-  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), pattern);
-       it != std::sregex_iterator(); ++it) {
-    const std::string attributes = (*it)[1];
-    if (attributes.find(marker) != std::string::npos) found.push_back(parse_attributes(attributes));
-  }
-  return found;
-}
-
-std::string unescape_text(std::string text) {
-  const std::vector<std::pair<std::string, std::string>> entities = {
-      {"&lt;", "<"},  {"&gt;", ">"},   {"&quot;", "\""},
-      {"&#39;", "'"}, {"&nbsp;", " "}, {"&amp;", "&"}};
-  for (const auto& [entity, character] : entities) {
-    for (std::size_t at = text.find(entity); at != std::string::npos;
-         at = text.find(entity, at + character.size())) {
-      text.replace(at, entity.size(), character);
-    }
-  }
-  return text;
-}
-
-struct LinearAxis {
-  double domain_low, domain_high, range_low, range_high;
-  double to_pixel(double v) const {
-    return range_low + (v - domain_low) / (domain_high - domain_low) * (range_high - range_low);
-  }
-};
-
-// The axis an <svg> declares with data-<name>-domain-low/-high and data-<name>-range-low/-high.
-LinearAxis axis_of(const Attributes& svg, const std::string& name) {
-  const auto get = [&](const std::string& which) {
-    return std::stod(svg.at("data-" + name + "-" + which));
-  };
-  return {get("domain-low"), get("domain-high"), get("range-low"), get("range-high")};
-}
+using testing::Attributes;
+using testing::axis_of;
+using testing::kChromium;
+using testing::LinearAxis;
+using testing::number;
+using testing::parse_attributes;
+using testing::pointer_of;
+using testing::tags_with;
+using testing::unescape_text;
 
 // Each `<svg ...>...</svg>` of the DOM whose opening tag contains `marker`: its attributes and
 // the markup inside it.
@@ -100,18 +56,6 @@ std::vector<SvgBlock> svg_blocks(const std::string& dom, const std::string& mark
     blocks.push_back({parse_attributes(opening), dom.substr(open_end + 1, close - open_end - 1)});
   }
   return blocks;
-}
-
-double number(const Attributes& attributes, const std::string& name) {
-  return std::stod(attributes.at(name));
-}
-
-// "estimates.ipw.intervals.t.0" -> the JSON pointer /estimates/ipw/intervals/t/0.
-json::json_pointer pointer_of(std::string key) {
-  for (char& c : key) {
-    if (c == '.') c = '/';
-  }
-  return json::json_pointer("/" + key);
 }
 
 // The text shows `value` to kReportSignificantDigits significant digits: it parses to a number
@@ -190,13 +134,9 @@ class ReportInChromium : public ::testing::Test {
 
   // Runs headless Chromium on `page` with extra flags; its stdout goes to `stdout_file`.
   void run_chromium(const fs::path& page, const std::string& flags, const fs::path& stdout_file) {
-    const std::string command = "timeout 120 " + kChromium.string() +
-                                " --headless --no-sandbox --disable-gpu --hide-scrollbars"
-                                " --user-data-dir=" +
-                                (temp_ / "chromium-profile").string() + " " + flags + " 'file://" +
-                                page.string() + "' > '" + stdout_file.string() + "'";
-    const testing::CommandResult result = testing::run_command(command);
-    ASSERT_EQ(result.exit_code, 0) << command << "\n" << result.output;
+    const testing::CommandResult result =
+        testing::run_headless_chromium(temp_.path(), page, flags, stdout_file);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
   }
 
   testing::TempDir temp_;

@@ -395,6 +395,16 @@ TEST_F(PolicyTest, ObservationPoliciesActAnywhereHiddenStatePoliciesRefuse) {
       EXPECT_NE(std::string(e.what()).find("hidden state"), std::string::npos) << e.what();
     }
   }
+  // acts_in_any_environment says the same of every kind.
+  for (const std::string& kind : all_kinds()) {
+    bool acted = true;
+    try {
+      make(kind)->act(other, 0, 4, 1, decision);
+    } catch (const ConfigError&) {
+      acted = false;
+    }
+    EXPECT_EQ(acts_in_any_environment(kind), acted) << kind;
+  }
 }
 
 // --- Plackett-Luce -------------------------------------------------------------------------

@@ -15,6 +15,10 @@ const std::vector<std::string>& policy_kinds() {
   return kinds;
 }
 
+bool acts_in_any_environment(const std::string& kind) {
+  return kind == "uniform" || kind == "popularity" || kind == "history_oracle";
+}
+
 void SlateDecision::resize(std::int64_t batch_size, int slots) {
   slate_size = slots;
   const std::size_t cells = static_cast<std::size_t>(batch_size) * slots;

@@ -35,6 +35,9 @@ struct SlateDecision {
 
 // The policy kinds make_policy() builds, in the order the docs list them.
 const std::vector<std::string>& policy_kinds();
+// Whether policies of `kind` read only the observation, and so act in any BatchEnv (the learned
+// simulator included); the others read the synthetic user's hidden state.
+bool acts_in_any_environment(const std::string& kind);
 
 struct PolicyConfig {
   std::string kind = "uniform";
