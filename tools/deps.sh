@@ -9,6 +9,9 @@ SHOPRL_PACKAGES=(
   libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-pandas python3-h5py
+  # The Python baseline of `shoprl bench train` (the same SQN step in PyTorch) and the
+  # independent check that exported policies load in Python.
+  python3-torch
   # An optimised BLAS for Debian's LibTorch: without it libblas.so.3 is the reference BLAS
   # and every matrix product of the user model and the policies runs several times slower.
   libopenblas0-pthread

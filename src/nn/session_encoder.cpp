@@ -15,8 +15,9 @@ namespace {
 constexpr std::int64_t kStartType = 3;  // type row of the start token (after the 3 EventTypes)
 
 void validate(const SessionEncoderOptions& o) {
-  if (o.kind != "gru" && o.kind != "attention")
-    throw ConfigError(fmt::format("session encoder: unknown kind '{}' (gru or attention)", o.kind));
+  if (o.kind != "gru" && o.kind != "attention" && o.kind != "mean")
+    throw ConfigError(
+        fmt::format("session encoder: unknown kind '{}' (gru, attention or mean)", o.kind));
   if (o.num_items <= 0)
     throw ConfigError(
         fmt::format("session encoder: num_items must be positive, got {}", o.num_items));
@@ -52,6 +53,8 @@ SessionEncoderImpl::SessionEncoderImpl(const SessionEncoderOptions& options) : o
                                                      .num_layers(options_.layers)
                                                      .batch_first(true)
                                                      .dropout(between_layers)));
+  } else if (options_.kind == "mean") {
+    input_projection_ = register_module("input_projection", torch::nn::Linear(e, h));
   } else {
     input_projection_ = register_module("input_projection", torch::nn::Linear(e, h));
     position_embedding_ =
@@ -85,6 +88,13 @@ torch::Tensor SessionEncoderImpl::forward(const torch::Tensor& items, const torc
   const torch::Tensor embedded = item_embedding_(token_items) + type_embedding_(token_types);
 
   if (options_.kind == "gru") return std::get<0>(gru_->forward(embedded));
+  if (options_.kind == "mean") {
+    // State t: the mean of tokens 0..t (a running sum over the start token and the events
+    // before t), projected; causal by construction.
+    const torch::Tensor counts =
+        torch::arange(1, tokens + 1, embedded.options()).view({1, tokens, 1});
+    return torch::tanh(input_projection_(embedded.cumsum(1) / counts));
+  }
 
   if (tokens > options_.max_length + 1)
     throw ConfigError(fmt::format(

@@ -1,5 +1,6 @@
 // Session encoders shared by the learned user model (src/sim) and, later, the policy networks
-// (src/policy): item and event-type embeddings read by a GRU or by causal self-attention.
+// (src/policy): item and event-type embeddings read by a GRU, by causal self-attention, or
+// pooled by a running mean.
 //
 // Token convention: events are (item in [0, I), EventType code in [0, 3)); rows are padded with
 // -1 after their length. Every sequence is read after a begin-of-session token, so the encoder
@@ -15,7 +16,7 @@
 namespace shoprl {
 
 struct SessionEncoderOptions {
-  std::string kind = "gru";  // gru | attention
+  std::string kind = "gru";  // gru | attention | mean (mean pooling of the events so far)
   std::int64_t num_items = 0;
   int embedding_dim = 64;
   int hidden_dim = 64;

@@ -3,7 +3,6 @@
 #include "sim/fitted_simulator.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <limits>
@@ -11,6 +10,7 @@
 #include <system_error>
 
 #include "core/atomic_file.h"
+#include "core/atomic_folder.h"
 #include "core/error.h"
 
 namespace shoprl {
@@ -218,51 +218,22 @@ std::string manifest_text(const FittedSimulator& simulator) {
   return manifest.dump(2) + "\n";
 }
 
-void rename_or_throw(const std::filesystem::path& from, const std::filesystem::path& to) {
-  std::error_code error;
-  std::filesystem::rename(from, to, error);
-  if (error)
-    throw IoError(
-        fmt::format("cannot rename {} to {}: {}", from.string(), to.string(), error.message()));
-}
-
 }  // namespace
 
 void save_simulator(const FittedSimulator& simulator, const std::filesystem::path& directory) {
-  const std::filesystem::path target = std::filesystem::absolute(directory).lexically_normal();
-  const std::filesystem::path parent = target.parent_path();
-  const std::string name = target.filename().string();
-  const long pid = static_cast<long>(::getpid());
-  const std::filesystem::path staging = parent / fmt::format(".{}.tmp-{}", name, pid);
-  const std::filesystem::path retired = parent / fmt::format(".{}.old-{}", name, pid);
-  std::error_code error;
-  std::filesystem::create_directories(parent, error);
-  std::filesystem::remove_all(staging, error);
-  if (!std::filesystem::create_directories(staging, error) || error)
-    throw IoError(fmt::format("cannot create {}: {}", staging.string(), error.message()));
-
-  try {
-    for (std::size_t k = 0; k < simulator.members.size(); ++k) {
-      AtomicFile file(staging / member_file(k));
-      try {
-        torch::save(simulator.members[k], file.temp_path().string());
-      } catch (const c10::Error& e) {
-        throw IoError(fmt::format("cannot write {}: {}", (target / member_file(k)).string(),
-                                  e.what_without_backtrace()));
-      }
-      file.commit();
+  AtomicFolder folder(directory);
+  for (std::size_t k = 0; k < simulator.members.size(); ++k) {
+    AtomicFile file(folder.staging() / member_file(k));
+    try {
+      torch::save(simulator.members[k], file.temp_path().string());
+    } catch (const c10::Error& e) {
+      throw IoError(fmt::format("cannot write {}: {}", (folder.target() / member_file(k)).string(),
+                                e.what_without_backtrace()));
     }
-    write_file_atomic(staging / kManifest, manifest_text(simulator));
-
-    // A crash between the two renames leaves the previous simulator under its .old name.
-    const bool replacing = std::filesystem::exists(target);
-    if (replacing) rename_or_throw(target, retired);
-    rename_or_throw(staging, target);
-    if (replacing) std::filesystem::remove_all(retired, error);
-  } catch (...) {
-    std::filesystem::remove_all(staging, error);
-    throw;
+    file.commit();
   }
+  write_file_atomic(folder.staging() / kManifest, manifest_text(simulator));
+  folder.commit();
 }
 
 FittedSimulator load_simulator(const std::filesystem::path& directory, const std::string& device) {

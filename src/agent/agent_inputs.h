@@ -1,0 +1,37 @@
+// What an agent is built from: where its experience comes from and the facts it may use.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "agent/agent.h"
+#include "agent/agent_config.h"
+#include "data/session_store.h"
+#include "env/batch_env.h"
+#include "policy/policy_config.h"
+
+namespace shoprl {
+
+// The environment's multinomial-logit choice model as SlateQ uses it: a user shown slate A
+// clicks item i in slot k with probability exp(u_i + slot_offset[k]) / (exp(no_click_utility) +
+// sum_j exp(u_j + slot_offset[k_j])); the item utilities u are learned.
+struct ChoiceModelParameters {
+  double no_click_utility = 0.0;
+  std::vector<double> slot_offsets;  // one per slot
+};
+
+struct AgentInputs {
+  BatchEnv* env = nullptr;             // online agents act here (synthetic world or simulator)
+  const SessionStore* logs = nullptr;  // offline agents and topk_reinforce learn from these
+  std::int64_t num_items = 0;
+  int slate_size = 10;
+  std::int64_t users = 256;  // sessions per rollout (online agents)
+  ChoiceModelParameters choice;
+  torch::Device device = torch::kCPU;
+  std::uint64_t seed = 0;
+};
+
+}  // namespace shoprl
