@@ -20,6 +20,12 @@ inline const std::vector<std::string>& agent_kinds() {
   return kinds;
 }
 
+// Whether agents of `kind` learn from logged sessions (train.store) rather than by acting in an
+// environment.
+inline bool learns_from_logs(const std::string& kind) {
+  return kind == "topk_reinforce" || kind == "supervised" || kind == "sqn" || kind == "sa2c";
+}
+
 struct AgentConfig {
   std::string kind = "dqn";
   double gamma = 0.9;

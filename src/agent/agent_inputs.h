@@ -28,6 +28,8 @@ struct AgentInputs {
   const SessionStore* logs = nullptr;  // offline agents and topk_reinforce learn from these
   std::int64_t num_items = 0;
   int slate_size = 10;
+  double click_reward = 0.2;  // the environment's rewards (env section), for rewards from logs
+  double purchase_reward = 1.0;
   std::int64_t users = 256;  // sessions per rollout (online agents)
   ChoiceModelParameters choice;
   torch::Device device = torch::kCPU;

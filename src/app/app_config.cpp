@@ -25,6 +25,12 @@ std::string resolved_config_yaml(AppConfig config) {
   return dumper.yaml();
 }
 
+std::map<std::string, std::string> flatten_config(AppConfig config) {
+  ConfigFlattener flattener;
+  config.visit(flattener);
+  return flattener.values();
+}
+
 std::string config_reference_markdown() {
   AppConfig defaults;
   ConfigReferenceWriter writer;

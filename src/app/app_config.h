@@ -2,10 +2,13 @@
 // --set overrides, then binds and validates (core/config_loader.h).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "agent/agent_config.h"
+#include "agent/train_config.h"
 #include "core/config_field.h"
 #include "core/run_config.h"
 #include "data/import_config.h"
@@ -16,6 +19,7 @@
 #include "eval/evaluate_config.h"
 #include "eval/ope_config.h"
 #include "eval/reward_model.h"
+#include "policy/policy_config.h"
 #include "sim/fidelity_config.h"
 #include "sim/sim_config.h"
 
@@ -35,6 +39,9 @@ struct AppConfig {
   SimConfig sim;
   SimReportConfig sim_report;
   SimCheckConfig sim_check;
+  PolicyNetworkConfig policy;
+  AgentConfig agent;
+  TrainConfig train;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
@@ -45,7 +52,8 @@ struct AppConfig {
     v.section("logging_policy", logging_policy,
               "The policy that acts while logs are generated (shoprl data synth)");
     v.section("synth", synth, "Log generation in the synthetic world (shoprl data synth)");
-    v.section("ope", ope, "Off-policy estimators and their intervals (shoprl ope, shoprl evaluate)");
+    v.section("ope", ope,
+              "Off-policy estimators and their intervals (shoprl ope, shoprl evaluate)");
     v.section("reward_model", reward_model,
               "The reward model of the direct method and the doubly robust family");
     v.section("evaluate", evaluate, "Off-policy evaluation of a policy on logs (shoprl evaluate)");
@@ -54,6 +62,11 @@ struct AppConfig {
     v.section("sim_check", sim_check,
               "The ground-truth check: policies valued in the synthetic world and in a simulator "
               "fitted on its logs (shoprl sim check)");
+    v.section("policy", policy, "The policy network: state encoder and heads (shoprl train)");
+    v.section("agent", agent, "The learning agent and its algorithm's settings (shoprl train)");
+    v.section("train", train,
+              "The training run: experience source, length, checkpoints, evaluation "
+              "(shoprl train)");
   }
 };
 
@@ -68,6 +81,9 @@ LoadedConfig load_app_config(const std::string& file, const std::vector<std::str
 
 // The resolved config of `config` as commented YAML.
 std::string resolved_config_yaml(AppConfig config);
+
+// Every key of `config` as dotted key -> value text (checkpoints record and compare it).
+std::map<std::string, std::string> flatten_config(AppConfig config);
 
 // docs/config-reference.md, generated from the declarations.
 std::string config_reference_markdown();

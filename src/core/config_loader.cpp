@@ -285,3 +285,20 @@ void ConfigReferenceWriter::on_field(const char* key, FieldRef ref, const char* 
 }
 
 }  // namespace shoprl
+
+namespace shoprl {
+
+void ConfigFlattener::on_field(const char* key, FieldRef ref, const char* /*doc*/,
+                               const FieldRule& /*rule*/) {
+  std::string dotted;
+  for (const std::string& section : path_) dotted += section + ".";
+  values_[dotted + key] = field_value_text(ref);
+}
+
+void ConfigFlattener::enter_section(const char* key, const char* /*doc*/) {
+  path_.emplace_back(key);
+}
+
+void ConfigFlattener::leave_section() { path_.pop_back(); }
+
+}  // namespace shoprl

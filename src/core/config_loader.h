@@ -2,6 +2,7 @@
 // binding a YAML tree onto the structs, the resolved-config dump, and the Markdown reference.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,26 @@ class ConfigReferenceWriter : public ConfigVisitor {
  private:
   std::vector<std::string> path_;
   std::string text_;
+};
+
+}  // namespace shoprl
+
+namespace shoprl {
+
+// Collects every visited field as dotted key -> value text ("agent.dqn.n_step" -> "3"): what a
+// checkpoint records of its config and compares on resume.
+class ConfigFlattener : public ConfigVisitor {
+ public:
+  const std::map<std::string, std::string>& values() const { return values_; }
+
+ protected:
+  void on_field(const char* key, FieldRef ref, const char* doc, const FieldRule& rule) override;
+  void enter_section(const char* key, const char* doc) override;
+  void leave_section() override;
+
+ private:
+  std::vector<std::string> path_;
+  std::map<std::string, std::string> values_;
 };
 
 }  // namespace shoprl

@@ -1,0 +1,239 @@
+// The training loop (trainer.h).
+#include "agent/trainer.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "agent/checkpoint.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/progress.h"
+#include "core/seconds_since.h"
+#include "core/seeding.h"
+
+namespace shoprl {
+
+namespace {
+
+constexpr int kCheckpointFormat = 1;
+constexpr std::uint64_t kTorchStream = 0x7261696eULL;  // "rain": the per-iteration torch seed
+constexpr const char* kMetricsFile = "metrics.jsonl";
+
+// Set by SIGINT/SIGTERM; the loop checkpoints and stops after the current iteration. A second
+// signal gets the default action (the handler restores it), so Ctrl-C twice still kills.
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void request_stop(int signal) {
+  g_stop_signal.store(signal);
+  std::signal(signal, SIG_DFL);
+}
+
+// Installs the handlers for the loop's lifetime and restores the previous ones.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal.store(0);
+    previous_int_ = std::signal(SIGINT, request_stop);
+    previous_term_ = std::signal(SIGTERM, request_stop);
+  }
+  ~StopSignals() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+  int received() const { return g_stop_signal.load(); }
+
+ private:
+  void (*previous_int_)(int) = SIG_DFL;
+  void (*previous_term_)(int) = SIG_DFL;
+};
+
+// One metrics.jsonl line. Only quantities that are functions of (seed, iteration) go here -
+// no wall-clock times - so a resumed run's lines equal an uninterrupted run's.
+std::string metrics_line(std::int64_t iteration, const IterationMetrics& metrics) {
+  nlohmann::ordered_json line;
+  line["iteration"] = iteration;
+  for (const auto& [name, value] : metrics) line[name] = value;
+  return line.dump() + "\n";
+}
+
+// The lines of iterations < `keep` from an existing metrics file (a resumed run drops what
+// the interrupted run wrote after its last checkpoint, and a torn last line).
+std::string metrics_before(const std::filesystem::path& path, std::int64_t keep) {
+  std::ifstream in(path);
+  std::string kept;
+  std::string line;
+  std::int64_t expected = 0;
+  while (expected < keep && std::getline(in, line)) {
+    nlohmann::json parsed;
+    try {
+      parsed = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception&) {
+      break;  // a torn line ends what can be kept
+    }
+    if (!parsed.contains("iteration") || parsed["iteration"].get<std::int64_t>() != expected)
+      throw DataError(fmt::format("{}: line {} is not iteration {}; cannot resume onto it",
+                                  path.string(), expected + 1, expected));
+    kept += line + "\n";
+    ++expected;
+  }
+  if (expected < keep)
+    throw DataError(fmt::format("{} holds {} iterations but the checkpoint is at {}", path.string(),
+                                expected, keep));
+  return kept;
+}
+
+nlohmann::json config_json(const std::map<std::string, std::string>& config) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : config) out[key] = value;
+  return out;
+}
+
+void save_checkpoint(Agent& agent, const TrainerOptions& options, std::int64_t next_iteration) {
+  CheckpointWriter writer(checkpoint_folder(options.run_dir));
+  agent.save(writer);
+  nlohmann::json& meta = writer.meta();
+  meta["format_version"] = kCheckpointFormat;
+  meta["agent"] = agent.kind();
+  meta["iteration"] = next_iteration;
+  meta["seed"] = options.seed;
+  meta["data_hash"] = options.data_hash;
+  meta["config"] = config_json(options.config);
+  writer.commit();
+  spdlog::info("checkpoint after iteration {} in {}", next_iteration,
+               checkpoint_folder(options.run_dir).string());
+}
+
+}  // namespace
+
+std::filesystem::path checkpoint_folder(const std::filesystem::path& run_dir) {
+  return run_dir / "checkpoint";
+}
+
+std::uint64_t iteration_torch_seed(std::uint64_t seed, std::int64_t iteration) {
+  return derive_seed(seed, kTorchStream, static_cast<std::uint64_t>(iteration));
+}
+
+void check_checkpoint(const std::filesystem::path& folder, const TrainerOptions& options,
+                      const Agent& agent) {
+  const CheckpointReader reader(folder);
+  const nlohmann::json& meta = reader.meta();
+  const std::string where = (folder / "state.json").string();
+  if (meta.value("format_version", 0) != kCheckpointFormat)
+    throw ConfigError(fmt::format("{}: checkpoint format {} (this build reads {})", where,
+                                  meta.value("format_version", 0), kCheckpointFormat));
+  if (meta.value("agent", std::string()) != agent.kind())
+    throw ConfigError(
+        fmt::format("{}: the checkpoint is of agent.kind '{}', the config asks for "
+                    "'{}'",
+                    where, meta.value("agent", std::string()), agent.kind()));
+  std::vector<std::string> mismatches;
+  const nlohmann::json saved = meta.value("config", nlohmann::json::object());
+  for (const auto& [key, value] : options.config) {
+    if (options.resumable_keys.count(key)) continue;
+    const std::string before = saved.contains(key) ? saved[key].get<std::string>() : "(absent)";
+    if (before != value) mismatches.push_back(fmt::format("{}: {} -> {}", key, before, value));
+  }
+  for (const auto& [key, value] : saved.items())
+    if (!options.config.count(key) && !options.resumable_keys.count(key))
+      mismatches.push_back(fmt::format("{}: {} -> (absent)", key, value.get<std::string>()));
+  if (!mismatches.empty()) {
+    std::string list;
+    for (const std::string& m : mismatches) list += "\n  " + m;
+    throw ConfigError(fmt::format(
+        "{}: the config differs from the checkpoint's (checkpoint -> now):{}\nResume with the "
+        "run's own config.yaml, or start a new run (another run.name).",
+        where, list));
+  }
+  const std::string data_hash = meta.value("data_hash", std::string());
+  if (data_hash != options.data_hash)
+    throw ConfigError(fmt::format(
+        "{}: the training data changed since the checkpoint (hash {} -> {}): the store, world "
+        "or simulator it learns from is not the same",
+        where, data_hash, options.data_hash));
+  if (meta.value("seed", std::uint64_t{0}) != options.seed)
+    throw ConfigError(fmt::format("{}: run.seed {} differs from the checkpoint's {}", where,
+                                  options.seed, meta.value("seed", std::uint64_t{0})));
+}
+
+std::int64_t restore_checkpoint(Agent& agent, const std::filesystem::path& folder,
+                                const TrainerOptions& options) {
+  check_checkpoint(folder, options, agent);
+  const CheckpointReader reader(folder);
+  agent.load(reader);
+  return reader.meta().at("iteration").get<std::int64_t>();
+}
+
+TrainingOutcome run_training(Agent& agent, const TrainerOptions& options,
+                             const Evaluator& evaluate) {
+  const std::filesystem::path metrics_path = options.run_dir / kMetricsFile;
+  const std::filesystem::path folder = checkpoint_folder(options.run_dir);
+  TrainingOutcome outcome;
+  std::string metrics_text;
+  if (options.resume) {
+    outcome.first_iteration = restore_checkpoint(agent, folder, options);
+    metrics_text = metrics_before(metrics_path, outcome.first_iteration);
+    spdlog::info("resuming {} at iteration {} of {}", options.run_dir.string(),
+                 outcome.first_iteration, options.iterations);
+  } else if (std::filesystem::exists(folder)) {
+    throw ConfigError(fmt::format(
+        "{} already holds a checkpoint: continue it with --resume {}, or choose another "
+        "run.name (nothing was overwritten)",
+        options.run_dir.string(), options.run_dir.string()));
+  }
+  // The kept lines are rewritten atomically; later lines are appended one by one (a torn last
+  // line is dropped on resume).
+  write_file_atomic(metrics_path, metrics_text);
+  std::ofstream metrics(metrics_path, std::ios::app);
+  if (!metrics) throw IoError(fmt::format("cannot append to {}", metrics_path.string()));
+
+  StopSignals signals;
+  Progress progress(fmt::format("train {}", agent.kind()), options.iterations, "iterations");
+  const auto start = std::chrono::steady_clock::now();
+  std::int64_t iteration = outcome.first_iteration;
+  std::int64_t checkpointed = options.resume ? iteration : -1;
+  while (iteration < options.iterations) {
+    torch::manual_seed(iteration_torch_seed(options.seed, iteration));
+    IterationMetrics row = agent.train_iteration(iteration);
+    const bool last = iteration + 1 == options.iterations;
+    if (options.eval_every > 0 && ((iteration + 1) % options.eval_every == 0 || last)) {
+      const IterationMetrics evaluation = evaluate(agent, iteration);
+      row.insert(row.end(), evaluation.begin(), evaluation.end());
+    }
+    metrics << metrics_line(iteration, row) << std::flush;
+    if (!metrics) throw IoError(fmt::format("cannot write {}", metrics_path.string()));
+    ++iteration;
+    progress.update(static_cast<std::uint64_t>(iteration));
+    if (spdlog::should_log(spdlog::level::debug)) {
+      std::ostringstream text;
+      for (const auto& [name, value] : row) text << ' ' << name << '=' << value;
+      spdlog::debug("iteration {}:{}", iteration - 1, text.str());
+    }
+    if (options.checkpoint_every > 0 && iteration % options.checkpoint_every == 0) {
+      save_checkpoint(agent, options, iteration);
+      checkpointed = iteration;
+    }
+    if (signals.received() != 0) {
+      outcome.interrupted = true;
+      spdlog::warn("signal {} received: checkpointing after iteration {} and stopping",
+                   signals.received(), iteration - 1);
+      break;
+    }
+  }
+  progress.finish();
+  if (checkpointed != iteration) save_checkpoint(agent, options, iteration);
+  outcome.iterations_done = iteration;
+  spdlog::info("trained iterations {}..{} in {:.1f} s", outcome.first_iteration, iteration,
+               seconds_since(start));
+  return outcome;
+}
+
+}  // namespace shoprl
