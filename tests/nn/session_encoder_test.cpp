@@ -79,7 +79,7 @@ TEST_P(SessionEncoderKinds, PaddingNeverReachesTheLastState) {
   EXPECT_TRUE(torch::equal(a[2], states[2][0]));
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, SessionEncoderKinds, ::testing::Values("gru", "attention"));
+INSTANTIATE_TEST_SUITE_P(Kinds, SessionEncoderKinds, ::testing::Values("gru", "attention", "mean"));
 
 TEST(SessionEncoder, GruAdvanceReproducesForwardStates) {
   torch::manual_seed(4);
