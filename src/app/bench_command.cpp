@@ -140,6 +140,7 @@ void add_bench_commands(CLI::App& app, const GlobalOptions& global) {
   import->callback([options, &global] { run_import_bench(*options, global); });
   add_env_bench_command(*bench, global);
   add_ope_bench_command(*bench, global);
+  add_train_bench_command(*bench, global);
 }
 
 }  // namespace shoprl

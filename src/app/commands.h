@@ -21,6 +21,8 @@ void add_bench_commands(CLI::App& app, const GlobalOptions& global);
 void add_env_bench_command(CLI::App& bench, const GlobalOptions& global);
 // `bench ope`, under the `bench` command (bench_ope_command.cpp).
 void add_ope_bench_command(CLI::App& bench, const GlobalOptions& global);
+// `bench train`, under the `bench` command (bench_train_command.cpp).
+void add_train_bench_command(CLI::App& bench, const GlobalOptions& global);
 // `ope` (ope_command.cpp).
 void add_ope_command(CLI::App& app, const GlobalOptions& global);
 // The `sim` command group and its subcommands (sim_command.cpp); returns the group so that

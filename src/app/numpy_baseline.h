@@ -8,15 +8,17 @@
 
 namespace shoprl {
 
-// The exit status a baseline script uses when its interpreter cannot import numpy.
+// The exit status a baseline script uses when its interpreter cannot import numpy (or torch).
 inline constexpr int kNumpyNotImportable = 77;
 
 // Runs `python bench/<script_name> --params '<params>'`. nullopt, with the reason in `skipped`,
-// when the interpreter cannot import numpy; IoError when the script fails otherwise. The
-// parameters must hold no single quote (numbers, booleans and validated names only).
+// when the interpreter cannot import `module` (numpy, or torch for bench/sqn_step.py); IoError
+// when the script fails otherwise. The parameters must hold no single quote (numbers, booleans
+// and validated names only).
 std::optional<nlohmann::json> run_numpy_baseline_script(const std::string& python,
                                                         const std::string& script_name,
                                                         const nlohmann::json& params,
-                                                        std::string& skipped);
+                                                        std::string& skipped,
+                                                        const std::string& module = "numpy");
 
 }  // namespace shoprl
