@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <memory>
 #include <utility>
 
 #include "core/error.h"
@@ -12,6 +13,18 @@
 #include "policy/slate_propensities.h"
 
 namespace shoprl {
+
+ScoringFunction item_head_scoring(PolicyNetwork network, torch::Device device) {
+  // The module itself, not a const copy of its holder: forward is not a const method.
+  std::shared_ptr<PolicyNetworkImpl> module = network.ptr();
+  return [module, device](const SessionBatch& batch) {
+    if (module->is_training() && module->config().dropout > 0)
+      throw Error(
+          "policy network: scoring in training mode with dropout; call eval() before acting");
+    torch::NoGradGuard no_grad;
+    return module->item_scores(module->encode(batch.to(device)));
+  };
+}
 
 SessionBatch session_batch_of(const BatchEnv& env, std::size_t begin, std::size_t end) {
   const ObservationTensors observation = observation_tensors(env);

@@ -22,6 +22,11 @@ namespace shoprl {
 // could change), so that slates do not depend on how users are split into ranges.
 using ScoringFunction = std::function<torch::Tensor(const SessionBatch&)>;
 
+// The item head of a policy network as a scoring function: item_scores(encode(batch)) on
+// `device`. The network must be in eval mode when it has dropout (Error otherwise: training-mode
+// dropout would make the scores, and so the slates, random).
+ScoringFunction item_head_scoring(PolicyNetwork network, torch::Device device = torch::kCPU);
+
 // The history rows [begin, end) of env as a SessionBatch on the CPU (a copy): items and types
 // [n, L] int64, right-padded with -1, lengths [n] int64.
 SessionBatch session_batch_of(const BatchEnv& env, std::size_t begin, std::size_t end);

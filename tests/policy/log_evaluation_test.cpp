@@ -189,6 +189,9 @@ TEST_F(LogEvaluation, ReportCarriesTheTrueValueFromTheWorld) {
   ASSERT_TRUE(report.ranking.has_value());
   EXPECT_EQ(report.ranking->scorer, "uniform-network");
   EXPECT_FALSE(report.logging_values.empty());
+  // The report writers take it as they take `shoprl evaluate`'s.
+  EXPECT_NE(report_json(report).find("uniform-network: slates of 3 by epsilon_greedy"),
+            std::string::npos);
   // Our Monte Carlo value of the disguised uniform policy against /truth's, from independent
   // runs of 2000 sessions each: within kSigmas of the difference's standard error.
   const PolicyValue& truth = logs_->logs.truth.policy_values.at(0);

@@ -136,6 +136,37 @@ TEST_F(NetworkSlatePolicyTest, PopularityScoresReproduceThePopularityPolicy) {
   EXPECT_DOUBLE_EQ(a.value, b.value);
 }
 
+TEST_F(NetworkSlatePolicyTest, PolicyNetworkActsThroughItsItemHead) {
+  torch::manual_seed(3);
+  PolicyNetworkConfig config;
+  config.encoder = "gru";
+  config.embedding_dim = 8;
+  config.hidden_dim = 8;
+  config.history_length = 4;  // shorter than the environment's 6: the network crops
+  PolicyNetwork network(config, kItems, PolicyHeads{});
+  network->eval();
+  const NetworkSlatePolicy policy(item_head_scoring(network), kItems, rule_of("boltzmann", 0.2), 8,
+                                  "gru");
+  SyntheticEnv env(world_, env_config_);
+  env.reset(6, 24);
+  for (int step = 0; step < 3; ++step) {
+    const SlateDecision whole = act(policy, env, {{0, 24}}, 4);
+    EXPECT_EQ(whole.items, act(policy, env, {{0, 5}, {5, 24}}, 4).items);
+    env.step(whole.items);
+  }
+  const PolicyValueEstimate value =
+      monte_carlo_policy_value(world_, env_config_, policy, 200, 64, 2);
+  EXPECT_TRUE(std::isfinite(value.value));
+  EXPECT_GT(value.metrics.steps, 0);
+  // Dropout in training mode would make slates random: refused.
+  config.dropout = 0.5;
+  PolicyNetwork training(config, kItems, PolicyHeads{});
+  const NetworkSlatePolicy careless(item_head_scoring(training), kItems, rule_of("top_k"));
+  SlateDecision decision;
+  decision.resize(24, kSlots);
+  EXPECT_THROW(careless.act(env, 0, 24, 1, decision), Error);
+}
+
 TEST_F(NetworkSlatePolicyTest, SessionBatchHoldsTheEnvironmentsHistories) {
   SyntheticEnv env(world_, env_config_);
   env.reset(4, 10);
