@@ -94,8 +94,7 @@ torch::Tensor score_slates(const SessionStore& store, const std::vector<LoggedSl
         "[{}, {}]",
         name, scores.dim(), rows, rows, num_items));
   scores = scores.to(torch::kCPU, torch::kFloat32).contiguous();
-  if (torch::isnan(scores).any().item<bool>())
-    throw Error(fmt::format("policy '{}': the scoring function returned NaN scores", name));
+  check_scores(scores, name);
   return scores;
 }
 

@@ -65,8 +65,7 @@ torch::Tensor NetworkSlatePolicy::scores_of(const BatchEnv& env, std::size_t beg
         "for {} histories; expected [{}, {}]",
         name_, scores.dim(), scores.dim() > 0 ? scores.size(0) : 0, rows, rows, num_items_));
   scores = scores.to(torch::kCPU, torch::kFloat32).contiguous();
-  if (torch::isnan(scores).any().item<bool>())
-    throw Error(fmt::format("policy '{}': the scoring function returned NaN scores", name_));
+  check_scores(scores, name_);
   return scores;
 }
 

@@ -53,6 +53,15 @@ void validate_slate_rule(const SlateRuleConfig& rule, std::int64_t items, int sl
     throw ConfigError(fmt::format("marginal_samples: {} is not >= 1", marginal_samples));
 }
 
+void check_scores(const torch::Tensor& scores, const std::string& policy) {
+  const torch::Tensor bad = torch::isnan(scores).logical_or(scores == INFINITY);
+  if (bad.any().item<bool>())
+    throw Error(
+        fmt::format("policy '{}': the scoring function returned NaN or +inf scores "
+                    "({} of {})",
+                    policy, bad.sum().item<std::int64_t>(), scores.numel()));
+}
+
 ScoredSlateRule::ScoredSlateRule(const SlateRuleConfig& rule, int slots, int marginal_samples)
     : rule_(rule), slots_(slots), samples_(marginal_samples), greedy_(slots) {}
 
@@ -222,6 +231,7 @@ SlatePropensities slate_propensities(const torch::Tensor& scores, const torch::T
                                      const SlateRuleConfig& rule, int marginal_samples,
                                      std::uint64_t seed) {
   const torch::Tensor s = cpu_float_scores(scores, "slate_propensities");
+  check_scores(s, "slate_propensities");
   if (slates.dim() != 2 || slates.size(0) != s.size(0))
     throw Error(fmt::format(
         "slate_propensities: slates must be [B, K] with B = {} (the scores' rows), got {} "
@@ -261,6 +271,7 @@ torch::Tensor slot_action_distribution(const torch::Tensor& scores, int slots,
                                        const SlateRuleConfig& rule, int marginal_samples,
                                        std::uint64_t seed) {
   const torch::Tensor s = cpu_float_scores(scores, "slot_action_distribution");
+  check_scores(s, "slot_action_distribution");
   const std::int64_t rows = s.size(0), items = s.size(1);
   validate_slate_rule(rule, items, slots, marginal_samples);
   torch::Tensor out = torch::empty({rows, slots, items}, torch::kFloat64);

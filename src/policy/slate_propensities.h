@@ -15,6 +15,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "env/policies/plackett_luce.h"
@@ -30,6 +31,11 @@ inline constexpr int kMaxSlateSlots = 32;
 // [1, min(items, kMaxSlateSlots)], or marginal_samples < 1.
 void validate_slate_rule(const SlateRuleConfig& rule, std::int64_t items, int slots,
                          int marginal_samples);
+
+// Error naming `policy` when scores hold NaN or +inf (no probability can be made of them);
+// -inf is allowed (an item the policy never shows), as long as each row keeps at least a
+// slate's worth of finite scores.
+void check_scores(const torch::Tensor& scores, const std::string& policy);
 
 // The slate rule applied to one row of scores. Cheap to re-point at another row (buffers are
 // reused), so keep one per thread.

@@ -167,6 +167,26 @@ TEST_F(NetworkSlatePolicyTest, PolicyNetworkActsThroughItsItemHead) {
   EXPECT_THROW(careless.act(env, 0, 24, 1, decision), Error);
 }
 
+TEST_F(NetworkSlatePolicyTest, MinusInfinityMasksItems) {
+  // Items 0..kItems-6 scored -inf: boltzmann shows only the last 6, each with a positive
+  // propensity.
+  const NetworkSlatePolicy policy(
+      [](const SessionBatch& batch) {
+        torch::Tensor scores = torch::full({batch.size(), kItems}, -INFINITY);
+        scores.narrow(1, kItems - 6, 6).fill_(0.0);
+        return scores;
+      },
+      kItems, rule_of("boltzmann"), 8);
+  SyntheticEnv env(world_, env_config_);
+  env.reset(2, 30);
+  const SlateDecision d = act(policy, env, {{0, 30}}, 3);
+  for (std::size_t c = 0; c < d.items.size(); ++c) {
+    EXPECT_GE(d.items[c], kItems - 6);
+    EXPECT_GT(d.propensity[c], 0.0);
+  }
+  EXPECT_NEAR(d.slate_propensity[0], 1.0 / (6 * 5 * 4 * 3), 1e-12);
+}
+
 TEST_F(NetworkSlatePolicyTest, SessionBatchHoldsTheEnvironmentsHistories) {
   SyntheticEnv env(world_, env_config_);
   env.reset(4, 10);
@@ -202,6 +222,12 @@ TEST_F(NetworkSlatePolicyTest, RefusesBadScoringFunctions) {
       },
       kItems, rule_of("boltzmann"));
   EXPECT_THROW(nan.act(env, 0, 8, 1, decision), Error);
+  const NetworkSlatePolicy infinite(
+      [](const SessionBatch& batch) {
+        return torch::full({batch.size(), kItems}, INFINITY);
+      },
+      kItems, rule_of("boltzmann"));
+  EXPECT_THROW(infinite.act(env, 0, 8, 1, decision), Error);
   const NetworkSlatePolicy other_catalogue(history_scorer(kItems + 1), kItems + 1,
                                            rule_of("top_k"));
   EXPECT_THROW(other_catalogue.act(env, 0, 8, 1, decision), ConfigError);
