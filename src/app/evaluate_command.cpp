@@ -16,6 +16,7 @@
 #include "eval/ope_run.h"
 #include "eval/ranking_metrics.h"
 #include "eval/store_rounds.h"
+#include "eval/true_value.h"
 #include "eval/weight_histogram.h"
 
 namespace shoprl {
@@ -31,49 +32,6 @@ const PolicyValue* matching_true_value(const StoreTruth& truth, const std::strin
     if (v.name == kind) return &v;
   }
   return nullptr;
-}
-
-// Puts the true session value into each estimate's own unit. Sessions: the value itself.
-// Slates and rounds: only when every session is one full slate (a one-step world), where the
-// slate value is the session value and the round value is it divided by the slate size.
-std::vector<std::string> attach_truth(const PolicyValue& truth, const LoggedRounds& rounds,
-                                      OpeResult& result) {
-  std::vector<std::string> notes;
-  bool one_slate_per_session = rounds.has_slates() && rounds.has_sessions();
-  if (one_slate_per_session) {
-    for (std::size_t row = 1; row < rounds.size(); ++row) {
-      const bool new_slate = rounds.slate_id[row] != rounds.slate_id[row - 1];
-      const bool new_session = rounds.session_id[row] != rounds.session_id[row - 1];
-      if (new_slate != new_session) {
-        one_slate_per_session = false;
-        break;
-      }
-    }
-  }
-  const double slots = rounds.len_list;
-  for (Estimate& estimate : result.estimates) {
-    if (estimate.unit == "session") {
-      estimate.true_value = truth.value;
-      estimate.true_value_std_error = truth.std_error;
-    } else if (one_slate_per_session && estimate.unit == "slate") {
-      estimate.true_value = truth.value;
-      estimate.true_value_std_error = truth.std_error;
-    } else if (one_slate_per_session && estimate.unit == "round") {
-      estimate.true_value = truth.value / slots;
-      estimate.true_value_std_error = truth.std_error / slots;
-    }
-  }
-  notes.push_back(fmt::format(
-      "True value: the Monte Carlo value of '{}' in the world that wrote the logs ({} sessions; "
-      "{:.6g} +- {:.2g} per session).",
-      truth.name, truth.episodes, truth.value, truth.std_error));
-  if (!one_slate_per_session) {
-    notes.push_back(
-        "Sessions hold several slates: per-round and per-slate estimators estimate the reward "
-        "per impression or slate in the logged states, which has no true counterpart in "
-        "/truth; only the session estimators are compared with the truth.");
-  }
-  return notes;
 }
 
 void print_summary(const EvaluationReport& report) {
@@ -150,7 +108,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     if (store_has_truth(config.evaluate.store)) {
       const StoreTruth truth = read_store_truth(config.evaluate.store);
       if (const PolicyValue* value = matching_true_value(truth, config.evaluate.policy.kind)) {
-        const auto notes = attach_truth(*value, store_rounds.rounds, result);
+        const auto notes = attach_true_value(*value, store_rounds.rounds, result);
         report.notes.insert(report.notes.end(), notes.begin(), notes.end());
       } else {
         report.notes.push_back(fmt::format(

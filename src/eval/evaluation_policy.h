@@ -1,6 +1,7 @@
 // Evaluation policies that need no model: each is a distribution over items per slot that does
 // not depend on the user, pi(item | slot), plus the probability of a whole slate or prefix
-// where the policy's structure gives it. Trained policies (issue 6) will join as a second kind.
+// where the policy's structure gives it. Trained (contextual) policies are evaluated by
+// policy/log_evaluation.h, which fills the same LoggedRounds columns per logged slate.
 #pragma once
 
 #include <cstdint>

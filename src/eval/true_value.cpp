@@ -1,0 +1,48 @@
+// The true value beside each estimate (true_value.h).
+#include "eval/true_value.h"
+
+#include <fmt/format.h>
+
+namespace shoprl {
+
+std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
+                                           OpeResult& result) {
+  std::vector<std::string> notes;
+  bool one_slate_per_session = rounds.has_slates() && rounds.has_sessions();
+  if (one_slate_per_session) {
+    for (std::size_t row = 1; row < rounds.size(); ++row) {
+      const bool new_slate = rounds.slate_id[row] != rounds.slate_id[row - 1];
+      const bool new_session = rounds.session_id[row] != rounds.session_id[row - 1];
+      if (new_slate != new_session) {
+        one_slate_per_session = false;
+        break;
+      }
+    }
+  }
+  const double slots = rounds.len_list;
+  for (Estimate& estimate : result.estimates) {
+    if (estimate.unit == "session") {
+      estimate.true_value = truth.value;
+      estimate.true_value_std_error = truth.std_error;
+    } else if (one_slate_per_session && estimate.unit == "slate") {
+      estimate.true_value = truth.value;
+      estimate.true_value_std_error = truth.std_error;
+    } else if (one_slate_per_session && estimate.unit == "round") {
+      estimate.true_value = truth.value / slots;
+      estimate.true_value_std_error = truth.std_error / slots;
+    }
+  }
+  notes.push_back(fmt::format(
+      "True value: the Monte Carlo value of '{}' in the world that wrote the logs ({} sessions; "
+      "{:.6g} +- {:.2g} per session).",
+      truth.name, truth.episodes, truth.value, truth.std_error));
+  if (!one_slate_per_session) {
+    notes.push_back(
+        "Sessions hold several slates: per-round and per-slate estimators estimate the reward "
+        "per impression or slate in the logged states, which has no true counterpart in "
+        "/truth; only the session estimators are compared with the truth.");
+  }
+  return notes;
+}
+
+}  // namespace shoprl
