@@ -22,14 +22,15 @@ QLearningAgent::LossTerms DqnAgent::loss(const ReplayBatch& batch) {
   torch::Tensor targets;
   {
     torch::NoGradGuard no_grad;
-    const torch::Tensor next_target = target()->item_scores(target()->encode(batch.next_observation));
+    const torch::Tensor next_target =
+        target()->item_scores(target()->encode(batch.next_observation));
     // Double DQN: the online network picks the bootstrap slate, the target network values it.
     const torch::Tensor chooser =
         config().dqn.double_q ? online()->item_scores(online()->encode(batch.next_observation))
                               : next_target;
     const torch::Tensor next_value = greedy_slate_value(chooser, next_target, slate_size());
-    targets = dqn_item_targets(slot_rewards(batch, click_reward_, purchase_reward_), batch,
-                               next_value);
+    targets =
+        dqn_item_targets(slot_rewards(batch, click_reward_, purchase_reward_), batch, next_value);
   }
   const torch::Tensor q = online()->item_scores(online()->encode(batch.observation));
   const torch::Tensor shown = q.gather(1, batch.slates);  // [B, K]
@@ -40,8 +41,7 @@ QLearningAgent::LossTerms DqnAgent::loss(const ReplayBatch& batch) {
   return terms;
 }
 
-std::unique_ptr<Agent> make_dqn_agent(const AgentConfig& config,
-                                      const PolicyNetworkConfig& network,
+std::unique_ptr<Agent> make_dqn_agent(const AgentConfig& config, const PolicyNetworkConfig& network,
                                       const AgentInputs& inputs) {
   if (config.kind == "dqn") return std::make_unique<DqnAgent>(config, network, inputs);
   if (config.kind == "slateq") return std::make_unique<SlateqAgent>(config, network, inputs);

@@ -15,8 +15,7 @@ namespace shoprl {
 
 // Builds the agent config.kind ("dqn" or "slateq") acting in inputs.env. ConfigError for
 // another kind, a missing environment, or (slateq) a choice model without one offset per slot.
-std::unique_ptr<Agent> make_dqn_agent(const AgentConfig& config,
-                                      const PolicyNetworkConfig& network,
+std::unique_ptr<Agent> make_dqn_agent(const AgentConfig& config, const PolicyNetworkConfig& network,
                                       const AgentInputs& inputs);
 
 // Item-wise Q: Q(s, i) learned on every shown item with the targets of dqn_targets.h.

@@ -29,8 +29,8 @@ struct DqnConfig {
     v.field("replay_capacity", replay_capacity,
             "Transitions the replay buffer holds; the oldest are overwritten", in_range(1, 1e9));
     v.field("batch_size", batch_size, "Transitions per gradient step", in_range(1, 1 << 20));
-    v.field("updates_per_iteration", updates_per_iteration,
-            "Gradient steps after each rollout", in_range(0, 1 << 20));
+    v.field("updates_per_iteration", updates_per_iteration, "Gradient steps after each rollout",
+            in_range(0, 1 << 20));
     v.field("learning_starts", learning_starts,
             "No gradient step until the replay buffer holds this many transitions", at_least(0));
     v.field("target_update", target_update,

@@ -3,8 +3,7 @@
 
 namespace shoprl {
 
-torch::Tensor slot_rewards(const ReplayBatch& batch, double click_reward,
-                           double purchase_reward) {
+torch::Tensor slot_rewards(const ReplayBatch& batch, double click_reward, double purchase_reward) {
   const torch::Tensor earned = click_reward * batch.clicks.to(torch::kFloat32) +
                                purchase_reward * batch.purchases.to(torch::kFloat32);
   const double slots = static_cast<double>(batch.slates.size(1));

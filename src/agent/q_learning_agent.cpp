@@ -34,8 +34,8 @@ QLearningAgent::QLearningAgent(const AgentConfig& config, const PolicyNetworkCon
         config.kind, inputs.slate_size, inputs.num_items, inputs.env->slate_size(),
         inputs.env->num_items()));
   if (inputs.slate_size > inputs.num_items)
-    throw ConfigError(fmt::format("agent.kind {}: slates of {} from a catalogue of {}",
-                                  config.kind, inputs.slate_size, inputs.num_items));
+    throw ConfigError(fmt::format("agent.kind {}: slates of {} from a catalogue of {}", config.kind,
+                                  inputs.slate_size, inputs.num_items));
   online_ = PolicyNetwork(network, inputs.num_items, heads);
   target_ = PolicyNetwork(network, inputs.num_items, heads);
   online_->to(inputs.device);
@@ -69,8 +69,8 @@ IterationMetrics QLearningAgent::train_iteration(std::int64_t iteration) {
   explore.epsilon = epsilon(iteration);
 
   const Rollout rollout = collect_rollout(
-      *inputs_.env, derive_seed(inputs_.seed, static_cast<std::uint64_t>(iteration)),
-      inputs_.users, [&](const SessionBatch& rows) {
+      *inputs_.env, derive_seed(inputs_.seed, static_cast<std::uint64_t>(iteration)), inputs_.users,
+      [&](const SessionBatch& rows) {
         torch::NoGradGuard no_grad;
         online_->eval();
         const torch::Tensor scores = greedy_scores(online_, rows.to(inputs_.device));
@@ -82,7 +82,8 @@ IterationMetrics QLearningAgent::train_iteration(std::int64_t iteration) {
   double loss_sum = 0, td_sum = 0, q_sum = 0, choice_sum = 0;
   int updates = 0;
   if (replay_.size() >= std::max<std::int64_t>(dqn.learning_starts, 1)) {
-    Rng rng = make_rng(derive_seed(inputs_.seed, kReplayStream), static_cast<std::uint64_t>(iteration));
+    Rng rng =
+        make_rng(derive_seed(inputs_.seed, kReplayStream), static_cast<std::uint64_t>(iteration));
     online_->train();
     for (int u = 0; u < dqn.updates_per_iteration; ++u) {
       const ReplayBatch batch = replay_.sample(dqn.batch_size, rng).to(inputs_.device);
@@ -117,8 +118,7 @@ IterationMetrics QLearningAgent::train_iteration(std::int64_t iteration) {
                               {"session_length", summary.mean_length},
                               {"replay_size", static_cast<double>(replay_.size())},
                               {"gradient_steps", static_cast<double>(gradient_steps_)}};
-  if (has_choice_model())
-    metrics.emplace_back("choice_log_likelihood", choice_sum * per_update);
+  if (has_choice_model()) metrics.emplace_back("choice_log_likelihood", choice_sum * per_update);
   return metrics;
 }
 

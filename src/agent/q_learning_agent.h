@@ -42,7 +42,7 @@ class QLearningAgent : public Agent {
 
  protected:
   struct LossTerms {
-    torch::Tensor loss;  // to minimise
+    torch::Tensor loss;   // to minimise
     double td_error = 0;  // mean |Q - y|
     double q_mean = 0;    // mean Q of the learned entries
     double choice_log_likelihood = 0;

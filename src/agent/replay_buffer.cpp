@@ -58,15 +58,9 @@ torch::Tensor ReplayBatch::clicked_item() const {
 }
 
 ReplayBatch ReplayBatch::to(const torch::Device& device) const {
-  return {observation.to(device),
-          slates.to(device),
-          clicks.to(device),
-          purchases.to(device),
-          clicked_slot.to(device),
-          reward.to(device),
-          n_step_return.to(device),
-          next_observation.to(device),
-          bootstrap_discount.to(device),
+  return {observation.to(device),   slates.to(device),           clicks.to(device),
+          purchases.to(device),     clicked_slot.to(device),     reward.to(device),
+          n_step_return.to(device), next_observation.to(device), bootstrap_discount.to(device),
           done.to(device)};
 }
 
@@ -139,9 +133,10 @@ ReplayBatch rollout_transitions(const Rollout& rollout, int n_step, double gamma
 ReplayBuffer::ReplayBuffer(std::int64_t capacity, std::int64_t window, int slate_size)
     : capacity_(capacity), window_(window), slate_size_(slate_size) {
   if (capacity < 1 || window < 1 || slate_size < 1)
-    throw ConfigError(fmt::format("replay buffer: capacity {}, window {} and slate size {} must "
-                                  "be positive",
-                                  capacity, window, slate_size));
+    throw ConfigError(
+        fmt::format("replay buffer: capacity {}, window {} and slate size {} must "
+                    "be positive",
+                    capacity, window, slate_size));
   const auto make = [&](std::vector<std::int64_t> shape, torch::ScalarType type) {
     return torch::zeros(shape, type);
   };
@@ -164,9 +159,9 @@ ReplayBuffer::ReplayBuffer(std::int64_t capacity, std::int64_t window, int slate
 void ReplayBuffer::add(const ReplayBatch& transitions) {
   const std::int64_t count = transitions.size();
   if (count == 0) return;
-  TORCH_CHECK(transitions.observation.items.size(1) == window_ &&
-                  transitions.slates.size(1) == slate_size_,
-              "replay buffer: transitions of another window or slate size");
+  TORCH_CHECK(
+      transitions.observation.items.size(1) == window_ && transitions.slates.size(1) == slate_size_,
+      "replay buffer: transitions of another window or slate size");
   // Only the last `capacity` of a batch larger than the ring survive; write those.
   const std::int64_t skip = std::max<std::int64_t>(count - capacity_, 0);
   const std::int64_t kept = count - skip;
@@ -227,9 +222,9 @@ ReplayBatch ReplayBuffer::sample(std::int64_t batch_size, Rng& rng) const {
 std::map<std::string, torch::Tensor> ReplayBuffer::state() const {
   std::map<std::string, torch::Tensor> out;
   for (const auto& [name, column] : columns_) out[name] = column.slice(0, 0, size_).clone();
-  out[kCounters] = torch::tensor({size_, cursor_, total_added_, capacity_, window_,
-                                  static_cast<std::int64_t>(slate_size_)},
-                                 torch::kInt64);
+  out[kCounters] = torch::tensor(
+      {size_, cursor_, total_added_, capacity_, window_, static_cast<std::int64_t>(slate_size_)},
+      torch::kInt64);
   return out;
 }
 
@@ -243,8 +238,8 @@ void ReplayBuffer::load_state(const std::map<std::string, torch::Tensor>& state,
   };
   const torch::Tensor counters = find(kCounters).to(torch::kInt64);
   if (counters.numel() != 6)
-    throw DataError(fmt::format("{}: replay counters have {} entries, not 6", source,
-                                counters.numel()));
+    throw DataError(
+        fmt::format("{}: replay counters have {} entries, not 6", source, counters.numel()));
   const auto* c = counters.data_ptr<std::int64_t>();
   if (c[3] != capacity_ || c[4] != window_ || c[5] != slate_size_)
     throw DataError(fmt::format(
@@ -254,8 +249,8 @@ void ReplayBuffer::load_state(const std::map<std::string, torch::Tensor>& state,
         source, c[3], c[4], c[5], capacity_, window_, slate_size_));
   const std::int64_t size = c[0];
   if (size < 0 || size > capacity_ || c[1] < 0 || c[1] >= capacity_)
-    throw DataError(fmt::format("{}: replay counters out of range (size {}, cursor {})", source,
-                                size, c[1]));
+    throw DataError(
+        fmt::format("{}: replay counters out of range (size {}, cursor {})", source, size, c[1]));
   for (auto& [name, column] : columns_) {
     const torch::Tensor& saved = find(name);
     std::vector<std::int64_t> expected = column.sizes().vec();

@@ -18,16 +18,16 @@ namespace shoprl {
 
 // A minibatch of transitions (or the transitions of one rollout).
 struct ReplayBatch {
-  SessionBatch observation;         // history before the step: [B, W] int64, [B] int64
-  torch::Tensor slates;             // [B, K] int64: the slate shown
-  torch::Tensor clicks;             // [B, K] bool
-  torch::Tensor purchases;          // [B, K] bool
-  torch::Tensor clicked_slot;       // [B] int64: first clicked slot, -1 for none
-  torch::Tensor reward;             // [B] float: the step's reward r_t as paid
-  torch::Tensor n_step_return;      // [B] float: sum_{m<n'} gamma^m r_{t+m}, n' = min(n, steps left)
-  SessionBatch next_observation;    // history at step t + n (stale when the session ended)
-  torch::Tensor bootstrap_discount; // [B] float: gamma^n, or 0 when the session ended before
-  torch::Tensor done;               // [B] bool: the session ended within the n steps
+  SessionBatch observation;       // history before the step: [B, W] int64, [B] int64
+  torch::Tensor slates;           // [B, K] int64: the slate shown
+  torch::Tensor clicks;           // [B, K] bool
+  torch::Tensor purchases;        // [B, K] bool
+  torch::Tensor clicked_slot;     // [B] int64: first clicked slot, -1 for none
+  torch::Tensor reward;           // [B] float: the step's reward r_t as paid
+  torch::Tensor n_step_return;    // [B] float: sum_{m<n'} gamma^m r_{t+m}, n' = min(n, steps left)
+  SessionBatch next_observation;  // history at step t + n (stale when the session ended)
+  torch::Tensor bootstrap_discount;  // [B] float: gamma^n, or 0 when the session ended before
+  torch::Tensor done;                // [B] bool: the session ended within the n steps
 
   std::int64_t size() const { return reward.size(0); }
   // The clicked item per row, -1 for none.

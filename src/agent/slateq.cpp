@@ -21,10 +21,10 @@ torch::Tensor slate_choice_logits(const torch::Tensor& utilities, const torch::T
                                   const ChoiceModelParameters& choice) {
   const std::int64_t slots = slates.size(1);
   if (static_cast<std::int64_t>(choice.slot_offsets.size()) != slots)
-    throw ConfigError(fmt::format(
-        "slateq: the choice model has {} slot offsets for slates of {} (agent inputs' "
-        "choice.slot_offsets must have one per slot)",
-        choice.slot_offsets.size(), slots));
+    throw ConfigError(
+        fmt::format("slateq: the choice model has {} slot offsets for slates of {} (agent inputs' "
+                    "choice.slot_offsets must have one per slot)",
+                    choice.slot_offsets.size(), slots));
   const torch::Tensor offsets =
       torch::tensor(choice.slot_offsets, torch::kFloat64).to(utilities.options()).view({1, -1});
   const torch::Tensor shown = utilities.gather(1, slates) + offsets;  // [B, K]

@@ -22,9 +22,9 @@ SlateqAgent::SlateqAgent(const AgentConfig& config, const PolicyNetworkConfig& n
                          const AgentInputs& inputs)
     : QLearningAgent(config, network, inputs, slateq_heads()) {
   if (static_cast<int>(inputs.choice.slot_offsets.size()) != inputs.slate_size)
-    throw ConfigError(fmt::format(
-        "agent.kind slateq: the choice model has {} slot offsets for slates of {}",
-        inputs.choice.slot_offsets.size(), inputs.slate_size));
+    throw ConfigError(
+        fmt::format("agent.kind slateq: the choice model has {} slot offsets for slates of {}",
+                    inputs.choice.slot_offsets.size(), inputs.slate_size));
 }
 
 torch::Tensor SlateqAgent::greedy_scores(PolicyNetwork& net, const SessionBatch& batch) {

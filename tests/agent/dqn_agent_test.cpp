@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -132,7 +133,8 @@ TEST(DqnAgent, HardTargetCopiesEveryPeriodOnly) {
   ASSERT_GT(agent.gradient_steps(), 0);
   EXPECT_FALSE(same_parameters(agent.online(), agent.target()));  // trained, not yet copied
   const auto after_first = parameters_of(agent.target());
-  for (std::size_t i = 0; i < initial.size(); ++i) EXPECT_TRUE(torch::equal(initial[i], after_first[i]));
+  for (std::size_t i = 0; i < initial.size(); ++i)
+    EXPECT_TRUE(torch::equal(initial[i], after_first[i]));
   run_iteration(agent, 2, 1);  // (1 + 1) % 2 == 0: copied
   EXPECT_TRUE(same_parameters(agent.online(), agent.target()));
 }
@@ -191,7 +193,8 @@ void expect_exact_resume(const std::string& kind) {
     ASSERT_EQ(m.size(), expected.size());
     for (std::size_t i = 0; i < m.size(); ++i) {
       EXPECT_EQ(m[i].first, expected[i].first);
-      EXPECT_EQ(m[i].second, expected[i].second) << kind << " iteration " << it << " " << m[i].first;
+      EXPECT_EQ(m[i].second, expected[i].second)
+          << kind << " iteration " << it << " " << m[i].first;
     }
   }
   auto& a = dynamic_cast<QLearningAgent&>(*first);
@@ -236,7 +239,6 @@ double variance_of(const std::vector<double>& x) {
   return s / static_cast<double>(x.size() - 1);
 }
 
-
 // Trains `kind` for `iterations` in a 50-item world with slates of 3 and compares its greedy
 // slates with uniformly random ones over the same 2,000 first sessions (same environment seed).
 // The difference must exceed 4.5 standard errors, the two samples treated as independent
@@ -260,15 +262,18 @@ void expect_beats_uniform(const std::string& kind, int iterations) {
     return RolloutAction{s.items, s.log_prob};
   });
   torch::manual_seed(10);
-  const auto uniform = session_returns(w.env, sessions, evaluation_seed, [&](const SessionBatch& b) {
-    SlateRuleConfig random;
-    random.rule = "epsilon_greedy";
-    random.epsilon = 1.0;
-    const SampledSlates s = sample_slates(torch::zeros({b.size(), 50}), 3, random);
-    return RolloutAction{s.items, s.log_prob};
-  });
+  const auto uniform =
+      session_returns(w.env, sessions, evaluation_seed, [&](const SessionBatch& b) {
+        SlateRuleConfig random;
+        random.rule = "epsilon_greedy";
+        random.epsilon = 1.0;
+        const SampledSlates s = sample_slates(torch::zeros({b.size(), 50}), 3, random);
+        return RolloutAction{s.items, s.log_prob};
+      });
   const double difference = mean_of(greedy) - mean_of(uniform);
   const double se = std::sqrt((variance_of(greedy) + variance_of(uniform)) / sessions);
+  std::cout << kind << ": greedy " << mean_of(greedy) << ", uniform " << mean_of(uniform)
+            << ", difference " << difference << " = " << difference / se << " standard errors\n";
   EXPECT_GT(difference, 4.5 * se) << kind << ": greedy " << mean_of(greedy) << ", uniform "
                                   << mean_of(uniform) << ", standard error " << se;
 }

@@ -129,11 +129,13 @@ TEST(ReplayBuffer, RingOverwritesTheOldest) {
   EXPECT_EQ(values(all.reward), (std::vector<float>{5, 6, 2, 3, 4}));
   EXPECT_EQ(values(all.observation.items.select(1, 2)), (std::vector<float>{5, 6, 2, 3, 4}));
   EXPECT_EQ(values(all.n_step_return), (std::vector<float>{10, 12, 4, 6, 8}));
-  // A batch larger than the ring keeps its last `capacity` transitions.
-  buffer.add(numbered(12, 100));  // ids 107..111 at positions 2 3 4 0 1
-  EXPECT_EQ(buffer.cursor(), (2 + 12) % 5);
+  // A batch larger than the ring keeps its last `capacity` transitions, where writing all of it
+  // in turn would have left them: id 100 + j at (2 + j) % 5, so 107..111 at 4 0 1 2 3, and the
+  // cursor at 4 points at the oldest.
+  buffer.add(numbered(12, 100));
+  EXPECT_EQ(buffer.cursor(), 4);
   EXPECT_EQ(values(buffer.gather(torch::arange(5, torch::kInt64)).reward),
-            (std::vector<float>{110, 111, 107, 108, 109}));
+            (std::vector<float>{108, 109, 110, 111, 107}));
 }
 
 TEST(ReplayBuffer, SamplesUniformlyFromTheFilledPart) {

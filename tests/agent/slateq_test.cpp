@@ -37,7 +37,8 @@ TEST(SlateQ, ChoiceProbabilitiesAreTheMultinomialLogit) {
 TEST(SlateQ, SlateValueIsTheChoiceWeightedItemValue) {
   // Qbar = (10, 20, 30, 40), Qbar(no click) = 6: Q = (3 * 30 + 0.5 * 10 + 1 * 6) / 4.5.
   const Example e;
-  const torch::Tensor item_values = torch::tensor({10.0, 20.0, 30.0, 40.0}, torch::kFloat64).view({1, 4});
+  const torch::Tensor item_values =
+      torch::tensor({10.0, 20.0, 30.0, 40.0}, torch::kFloat64).view({1, 4});
   const torch::Tensor no_click = torch::tensor({6.0}, torch::kFloat64);
   const torch::Tensor q = slateq_slate_value(item_values, no_click, e.utilities, e.slate, e.choice);
   EXPECT_NEAR(q.item<double>(), (90 + 5 + 6) / 4.5, 1e-12);
@@ -47,7 +48,8 @@ TEST(SlateQ, TopKRanksByChoiceWeightTimesValue) {
   // exp(u) Qbar = (1 * 9, 2 * 4, 3 * 1, 4 * 1) = (9, 8, 3, 4): slate (0, 1), then 3 for k = 3;
   // the top k of Qbar alone would be (0, 1, 2) and of u alone (3, 2, 1).
   const Example e;
-  const torch::Tensor item_values = torch::tensor({9.0, 4.0, 1.0, 1.0}, torch::kFloat64).view({1, 4});
+  const torch::Tensor item_values =
+      torch::tensor({9.0, 4.0, 1.0, 1.0}, torch::kFloat64).view({1, 4});
   const torch::Tensor slate = slateq_top_k(e.utilities, item_values, 3);
   EXPECT_EQ(slate[0][0].item<std::int64_t>(), 0);
   EXPECT_EQ(slate[0][1].item<std::int64_t>(), 1);
