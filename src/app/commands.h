@@ -35,6 +35,9 @@ void add_sim_fit_command(CLI::App& sim, const GlobalOptions& global);
 void add_sim_report_command(CLI::App& sim, const GlobalOptions& global);
 void add_sim_check_command(CLI::App& sim, const GlobalOptions& global);
 
+// `train` (train_command.cpp).
+void add_train_command(CLI::App& app, const GlobalOptions& global);
+
 struct SynthesizedLogs;
 struct StoreTruth;
 struct LoadedConfig;

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_bench_commands(app, global);
   add_ope_command(app, global);
   add_sim_commands(app, global);
+  add_train_command(app, global);
   ConfigOptions info_config;
   CLI::App* info = app.add_subcommand("info", "Print the version, the LibTorch build and devices");
   add_config_options(*info, info_config);
