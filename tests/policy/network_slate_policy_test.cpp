@@ -17,6 +17,8 @@
 #include "env/synthetic_env.h"
 #include "env/synthetic_world.h"
 #include "env/tiny_world.h"
+#include "sim/learned_env.h"
+#include "sim/tiny_simulator.h"
 
 namespace shoprl {
 namespace {
@@ -165,6 +167,36 @@ TEST_F(NetworkSlatePolicyTest, PolicyNetworkActsThroughItsItemHead) {
   SlateDecision decision;
   decision.resize(24, kSlots);
   EXPECT_THROW(careless.act(env, 0, 24, 1, decision), Error);
+}
+
+TEST(NetworkSlatePolicyLearnedEnv, ReproducesThePopularityPolicyInTheLearnedSimulator) {
+  // The learned simulator is another BatchEnv: the network policy reads its histories, and
+  // over a world's popularity logits it is that world's popularity policy there too.
+  constexpr std::int64_t kSimItems = 8;
+  const std::vector<double> bias{0.5, -0.3, 1.2, 0.0, -1.0, 0.8, 0.1, -0.5};
+  FittedSimulator simulator =
+      testing::tiny_simulator({testing::constant_model(bias)}, 3,
+                              testing::tiny_calibration(-0.5, {0.0, 0.4, 0.8}, 0.3, 0.25));
+  EnvConfig config;
+  config.slate_size = 3;
+  config.history_length = 8;
+  config.max_steps = 6;
+  config.threads = 2;
+  LearnedEnv env(simulator, config, 0.0, "cpu");
+  const SyntheticWorld world(testing::tiny_world_config(kSimItems, 10), 3, 5);
+  const torch::Tensor popularity =
+      torch::tensor(world.popularity_logit(), torch::kFloat64).to(torch::kFloat32).view({1, -1});
+  const NetworkSlatePolicy network(
+      [popularity](const SessionBatch& batch) {
+        return popularity.expand({batch.size(), -1});
+      },
+      kSimItems, rule_of("boltzmann"), 16);
+  const auto reference = make_popularity_policy(world, 3, 1.0, 16);
+  const PolicyValueEstimate ours = monte_carlo_policy_value(env, network, 300, 100, 12);
+  const PolicyValueEstimate theirs = monte_carlo_policy_value(env, *reference, 300, 100, 12);
+  EXPECT_GT(ours.value, 0.0);
+  EXPECT_DOUBLE_EQ(ours.value, theirs.value);
+  EXPECT_EQ(ours.metrics.steps, theirs.metrics.steps);
 }
 
 TEST_F(NetworkSlatePolicyTest, MinusInfinityMasksItems) {
