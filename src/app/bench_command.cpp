@@ -137,10 +137,11 @@ void add_bench_commands(CLI::App& app, const GlobalOptions& global) {
   import->add_option("--work-dir", options->work_dir, "Where the generated log is kept");
   import->add_option("--python", options->python, "Python with pandas for the baseline");
   import->add_flag("!--no-baseline", options->baseline, "Skip the pandas baseline");
-  import->callback([options, &global] { run_import_bench(*options, global); });
-  add_env_bench_command(*bench, global);
-  add_ope_bench_command(*bench, global);
-  add_train_bench_command(*bench, global);
-}
+  import->callback([options, &global] { run_import_bench(*options, global);
+});
+add_env_bench_command(*bench, global);
+add_ope_bench_command(*bench, global);
+add_train_bench_command(*bench, global);
+}  // namespace shoprl
 
 }  // namespace shoprl

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "agent/agent.h"
@@ -27,6 +28,11 @@ class TrainingEvaluator {
   std::string final_report(Agent& agent, const std::filesystem::path& run_dir) const;
 
  private:
+  // The off-policy estimates on the held-out logs (report/ holds the full OPE report) and the
+  // ranking metrics beside popularity's; adds both to `report`, returns their Markdown.
+  std::string off_policy_section(Agent& agent, const std::filesystem::path& run_dir,
+                                 nlohmann::ordered_json& report) const;
+
   const AppConfig& config_;
   TrainingSetup& setup_;
 };

@@ -63,6 +63,14 @@ TrainingSetup prepare_training(const AppConfig& config, const std::string& devic
   }
 
   if (!train.store.empty()) {
+    // Checked now rather than after training: the final off-policy evaluation bounds rewards.
+    const double largest = config.env.click_reward + config.env.purchase_reward;
+    if (config.ope.reward_max < largest)
+      throw ConfigError(fmt::format(
+          "ope.reward_max is {} but a logged slot can earn env.click_reward + "
+          "env.purchase_reward = {}: the off-policy evaluation of the trained policy on "
+          "train.store needs ope.reward_max >= {}",
+          config.ope.reward_max, largest, largest));
     setup.logs = std::make_unique<SessionStore>(read_session_store(train.store));
     hashed += "store:" + store_content_hash(*setup.logs) + ";";
   }

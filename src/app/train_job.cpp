@@ -1,0 +1,78 @@
+// One training run (train_job.h).
+#include "app/train_job.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <memory>
+#include <set>
+
+#include "agent/agent_factory.h"
+#include "agent/trainer.h"
+#include "app/run_context.h"
+#include "app/train_evaluation.h"
+#include "app/training_setup.h"
+#include "core/interrupted_error.h"
+#include "core/seeding.h"
+#include "core/torch/device.h"
+
+namespace shoprl {
+
+namespace {
+
+// Keys that may change when a run is resumed: how long it runs, how it reports, where it lives,
+// and how many threads step the environment (results do not depend on threads).
+const std::set<std::string>& resumable_keys() {
+  static const std::set<std::string> keys = {"train.iterations",
+                                             "train.checkpoint_every",
+                                             "train.eval_every",
+                                             "train.eval_sessions",
+                                             "train.final_eval_sessions",
+                                             "run.log_level",
+                                             "env.threads",
+                                             "run.name",
+                                             "run.output_dir"};
+  return keys;
+}
+
+}  // namespace
+
+TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume) {
+  const AppConfig& config = loaded.config;
+  const std::string device = resolve_device(config.run.device);
+  TrainingSetup setup = prepare_training(config, device);
+  // The networks' initial weights come from torch's global generator: seeded, so that the same
+  // seed trains the same agent.
+  torch::manual_seed(derive_seed(config.run.seed, 0x696e6974ULL));  // "init"
+  std::unique_ptr<Agent> agent = make_agent(config.agent, config.policy, setup.inputs);
+
+  TrainerOptions trainer;
+  trainer.run_dir = std::filesystem::path(config.run.output_dir) / config.run.name;
+  trainer.seed = config.run.seed;
+  trainer.iterations = config.train.iterations;
+  trainer.checkpoint_every = config.train.checkpoint_every;
+  trainer.eval_every = config.train.eval_every;
+  trainer.resume = resume;
+  trainer.config = flatten_config(config);
+  trainer.resumable_keys = resumable_keys();
+  trainer.data_hash = setup.data_hash;
+  // Checked before open_run() rewrites config.yaml: a refused resume changes nothing.
+  if (resume) check_checkpoint(checkpoint_folder(trainer.run_dir), trainer, *agent);
+  const RunContext run = open_run(loaded);
+  spdlog::info("agent {} on {} ({} items, slate {}), {} iterations", config.agent.kind, device,
+               setup.inputs.num_items, config.env.slate_size, config.train.iterations);
+
+  const TrainingEvaluator evaluator(config, setup);
+  const TrainingOutcome outcome = run_training(
+      *agent, trainer, [&](Agent& a, std::int64_t it) { return evaluator.during(a, it); });
+  if (outcome.interrupted)
+    throw InterruptedError(fmt::format(
+        "training stopped after iteration {} (checkpoint saved); continue with: shoprl train "
+        "--resume {}",
+        outcome.iterations_done - 1, run.dir.string()));
+  spdlog::info("final evaluation");
+  return {run.dir, evaluator.final_report(*agent, run.dir)};
+}
+
+}  // namespace shoprl

@@ -1,0 +1,21 @@
+// One training run from a loaded config: the work behind `shoprl train` and the training step
+// of `shoprl quickstart` (setup, agent, loop, final evaluation).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "app/app_config.h"
+
+namespace shoprl {
+
+struct TrainJobResult {
+  std::filesystem::path run_dir;
+  std::string evaluation_markdown;  // evaluation.md, also printed by the callers
+};
+
+// `resume`: continue the run directory's checkpoint (agent/trainer.h). InterruptedError
+// (exit status 130) when SIGINT/SIGTERM stopped the run after checkpointing.
+TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume);
+
+}  // namespace shoprl
