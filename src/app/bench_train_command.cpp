@@ -3,7 +3,8 @@
 // 70,000-item catalogue, against a PyTorch (Python) implementation of the same steps
 // (bench/sqn_step.py) measured in the same run. The sessions are synthetic and random (uniform
 // items, lengths uniform in [1, 2 * mean_length - 1]): the cost of a step depends on the shapes,
-// not on the values. The DQN step's row is the lead's (time_dqn_step below).
+// not on the values. The DQN row times the DQN agent's iterations in a synthetic world of the
+// same catalogue size (time_dqn_step below).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -19,7 +20,9 @@
 
 #include "agent/agent_config.h"
 #include "agent/agent_inputs.h"
+#include "agent/dqn_agent.h"
 #include "agent/offline_agent.h"
+#include "agent/slateq.h"
 #include "app/app_config.h"
 #include "app/commands.h"
 #include "app/numpy_baseline.h"
@@ -28,11 +31,14 @@
 #include "core/seeding.h"
 #include "core/torch/device.h"
 #include "data/event_type.h"
+#include "env/synthetic_env.h"
+#include "env/synthetic_world.h"
 
 namespace shoprl {
 namespace {
 
 constexpr std::uint64_t kSessionsStream = 0x7472616e;
+constexpr std::int64_t kDqnUsers = 64;  // sessions per DQN rollout in the benchmark
 
 struct TrainBenchOptions {
   std::int64_t items = 70000;
@@ -124,13 +130,54 @@ StepTiming time_offline_step(const std::string& kind, const SessionStore& store,
   return best;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The DQN training step's row (issue 6, section 6): the lead times the DQN agent's update here
-// (GRU-64, the same catalogue) and returns it; nullopt leaves the row out of the table.
-std::optional<StepTiming> time_dqn_step(const TrainBenchOptions& /*options*/) {
-  return std::nullopt;
+// The DQN row: whole iterations of the item-wise DQN agent in a synthetic world over the same
+// catalogue (a rollout of `dqn_users` sessions of at most 10 slates, then `steps` gradient steps
+// on replayed minibatches of batch_size x mean_length transitions, the SQN step's size). The
+// rate counts the transitions the gradient steps learn from, per second of the whole iteration,
+// so the cost of acting is included. No PyTorch row: the baseline implements the SQN step.
+std::optional<StepTiming> time_dqn_step(const TrainBenchOptions& options) {
+  WorldConfig world;
+  world.items = options.items;
+  EnvConfig env;
+  env.slate_size = 10;
+  env.history_length = 2 * options.mean_length;
+  env.max_steps = 10;
+  const SyntheticWorld synthetic(world, env.slate_size, options.seed);
+  SyntheticEnv environment(synthetic, env);
+  AgentConfig config;
+  config.kind = "dqn";
+  config.dqn.batch_size = static_cast<int>(options.batch_size) * options.mean_length;
+  config.dqn.updates_per_iteration = static_cast<int>(options.steps);
+  config.dqn.learning_starts = 0;
+  AgentInputs inputs;
+  inputs.env = &environment;
+  inputs.num_items = options.items;
+  inputs.slate_size = env.slate_size;
+  inputs.users = kDqnUsers;
+  inputs.choice = mnl_choice_parameters(world.choice, env.slate_size);
+  inputs.device = torch::Device(resolve_device(options.device));
+  inputs.seed = options.seed;
+  PolicyNetworkConfig policy = bench_policy(options);
+  policy.history_length = env.history_length;
+  torch::manual_seed(options.seed);
+  const auto agent = make_dqn_agent(config, policy, inputs);
+  StepTiming best{"dqn", 0, 0};
+  for (int r = 0; r <= options.repeats; ++r) {
+    torch::manual_seed(derive_seed(options.seed, static_cast<std::uint64_t>(r)));
+    const auto start = std::chrono::steady_clock::now();
+    agent->train_iteration(r);
+    if (inputs.device.is_cuda()) torch::cuda::synchronize();
+    const double seconds = seconds_since(start);
+    const std::int64_t transitions =
+        static_cast<std::int64_t>(config.dqn.batch_size) * config.dqn.updates_per_iteration;
+    spdlog::info("dqn iteration {}{}: {} transitions in {:.3f} s", r, r == 0 ? " (warm-up)" : "",
+                 transitions, seconds);
+    const StepTiming timing{"dqn", transitions, seconds};
+    if (r > 0 && (best.seconds == 0 || timing.transitions_per_sec() > best.transitions_per_sec()))
+      best = timing;
+  }
+  return best;
 }
-// ---------------------------------------------------------------------------------------------
 
 std::optional<nlohmann::json> run_torch_baseline(const TrainBenchOptions& options,
                                                  std::string& skipped) {
@@ -226,7 +273,7 @@ void run_train_bench(const TrainBenchOptions& options, const GlobalOptions& glob
 void add_train_bench_command(CLI::App& bench, const GlobalOptions& global) {
   auto options = std::make_shared<TrainBenchOptions>();
   CLI::App* train = bench.add_subcommand(
-      "train", "Training throughput of the SQN and supervised steps vs PyTorch (Python)");
+      "train", "Training throughput of the SQN, supervised and DQN steps vs PyTorch (Python)");
   train->add_option("--items", options->items, "Catalogue size")->check(CLI::Range(2, 10000000));
   train->add_option("--sessions", options->sessions, "Random sessions generated")
       ->check(CLI::PositiveNumber);

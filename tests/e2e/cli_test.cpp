@@ -165,12 +165,16 @@ TEST_F(CliImport, CorruptStoreIsADataErrorForStats) {
   EXPECT_NE(result.output.find("bad.h5"), std::string::npos) << result.output;
 }
 
-TEST(CliQuickstart, WritesResolvedConfigSyntheticStoreAndStatsInTheRunDirectory) {
+// The whole loop, shrunk: logs, a simulator, an agent trained in it, and its evaluation.
+TEST(CliQuickstart, RunsTheWholeLoopInTheRunDirectory) {
   testing::TempDir dir;
   const auto result =
       run_command("cd '" + dir.path().string() + "' && " + shoprl() + " -q quickstart --config '" +
                   (testing::source_dir() / "configs" / "quickstart.yaml").string() +
-                  "' --set synth.sessions=60 --set synth.value_episodes=50 --set world.items=300");
+                  "' --set synth.sessions=60 --set synth.value_episodes=50 --set world.items=300"
+                  " --set sim.ensemble=1 --set sim.training.epochs=2 --set train.iterations=2"
+                  " --set train.users=32 --set train.eval_sessions=50"
+                  " --set train.final_eval_sessions=100");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto run = dir / "runs" / "quickstart";
   const std::string config = read_file_text(run / "config.yaml");
@@ -185,6 +189,15 @@ TEST(CliQuickstart, WritesResolvedConfigSyntheticStoreAndStatsInTheRunDirectory)
   EXPECT_EQ(stats["sessions"].get<int>(), 60);
   EXPECT_NE(result.output.find("true policy value"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("Run directory"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(run / "simulator" / "simulator.json"));
+  EXPECT_TRUE(std::filesystem::exists(run / "agent" / "checkpoint" / "state.json"));
+  EXPECT_TRUE(std::filesystem::exists(run / "agent" / "report" / "index.html"));
+  const auto evaluation = nlohmann::json::parse(read_file_text(run / "agent" / "evaluation.json"));
+  EXPECT_TRUE(evaluation.contains("true_world"));
+  EXPECT_TRUE(evaluation.contains("simulator"));
+  EXPECT_TRUE(evaluation.contains("off_policy"));
+  EXPECT_TRUE(evaluation.contains("ranking"));
+  EXPECT_NE(result.output.find("Off-policy estimates"), std::string::npos) << result.output;
 }
 
 }  // namespace
