@@ -12,8 +12,8 @@
 
 namespace shoprl {
 
-// Scores every item of the catalogue for a batch of session prefixes. Policies (issue 6) and
-// the baselines below implement it.
+// Scores every item of the catalogue for a batch of session prefixes. Trained policies
+// (policy/network_scorer.h) and the baselines below implement it.
 class NextItemScorer {
  public:
   virtual ~NextItemScorer() = default;
