@@ -2,7 +2,6 @@
 // evaluation during training), then evaluates the trained policy (train_evaluation.h).
 // `--resume runs/X` continues a run from its checkpoint exactly (agent/trainer.h).
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <memory>
 
