@@ -1,13 +1,16 @@
 // `shoprl evaluate`: off-policy evaluation of a policy on a session store's impressions, with
 // the true value beside each estimate when the logs come from the synthetic world, written as
-// a report (report.json, report.md, index.html) in the run directory.
+// a report (report.json, report.md, index.html) in the run directory. The policy is a built-in
+// one (eval/evaluation_policy.h) or a trained checkpoint (checkpoint_evaluation.h).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <cstdint>
 #include <memory>
 
 #include "app/app_config.h"
+#include "app/checkpoint_evaluation.h"
 #include "app/commands.h"
 #include "app/run_context.h"
 #include "core/error.h"
@@ -32,6 +35,74 @@ const PolicyValue* matching_true_value(const StoreTruth& truth, const std::strin
     if (v.name == kind) return &v;
   }
   return nullptr;
+}
+
+// Everything for a policy that needs no model (eval/evaluation_policy.h).
+EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const SessionStore& store,
+                                         std::uint64_t seed) {
+  const AppConfig& config = loaded.config;
+  const SlotDistributionPolicy policy = make_evaluation_policy(config.evaluate.policy, store);
+  StoreRounds store_rounds = logged_rounds_from_store(store, policy, config.evaluate.split);
+  store_rounds.rounds.reward_min = config.ope.reward_min;
+  store_rounds.rounds.reward_max = config.ope.reward_max;
+  const std::size_t bad = first_reward_outside_range(store_rounds.rounds);
+  if (bad < store_rounds.rounds.size()) {
+    throw DataError(fmt::format(
+        "{}: dataset /impressions/reward: row {}: reward {} is outside [ope.reward_min, "
+        "ope.reward_max] = [{}, {}] (the bounded-reward intervals rely on it; set them with "
+        "--set)",
+        config.evaluate.store, store_rounds.impression_row[bad], store_rounds.rounds.reward[bad],
+        config.ope.reward_min, config.ope.reward_max));
+  }
+  spdlog::info("{} rounds from {} ({} split); evaluation policy {}", store_rounds.rounds.size(),
+               config.evaluate.store, config.evaluate.split, policy.description());
+
+  std::unique_ptr<RewardModel> model;
+  if (config.reward_model.kind != "none") {
+    store_rounds.model_data.seed = reward_model_seed(seed);
+    model = fit_reward_model(config.reward_model, store_rounds.model_data);
+    add_reward_model_predictions(store_rounds, *model, policy);
+  }
+  OpeResult result = run_estimators(store_rounds.rounds, config.ope,
+                                    resolve_bootstrap_seed(config.ope, seed));
+
+  EvaluationReport report;
+  report.input = config.evaluate.store;
+  report.evaluation_policy = policy.description();
+  report.logging_policy = "the policy that wrote the logs (its propensities are in the store)";
+  report.resolved_config = loaded.resolved_yaml;
+  report.seed = seed;
+  report.rounds = store_rounds.rounds.size();
+  report.confidence = config.ope.confidence;
+  report.interval = config.ope.interval;
+  if (store_has_truth(config.evaluate.store)) {
+    const StoreTruth truth = read_store_truth(config.evaluate.store);
+    if (const PolicyValue* value = matching_true_value(truth, config.evaluate.policy.kind)) {
+      const auto notes = attach_true_value(*value, store_rounds.rounds, result);
+      report.notes.insert(report.notes.end(), notes.begin(), notes.end());
+    } else {
+      report.notes.push_back(fmt::format(
+          "The logs are synthetic, but /truth holds no value of the policy '{}' as defined "
+          "here, so no estimate is compared with a true value.",
+          config.evaluate.policy.kind));
+    }
+  }
+  if (!result.ipw_weights.empty()) {
+    report.weights = make_weight_histogram("ipw", result.ipw_weights);
+  }
+  if (config.evaluate.ranking) {
+    RankingConfig ranking;
+    ranking.split = config.evaluate.ranking_split;
+    report.ranking = ranking_metrics(store, *make_popularity_scorer(store), ranking);
+  }
+  if (model) {
+    report.notes.push_back(fmt::format("Reward model: {} ({} fold{}).", config.reward_model.kind,
+                                       config.reward_model.folds,
+                                       config.reward_model.folds == 1 ? "" : "s"));
+  }
+  report.logging_values = result.logging_values;
+  report.estimates = result.estimates;
+  return report;
 }
 
 void print_summary(const EvaluationReport& report) {
@@ -70,68 +141,10 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     }
     const RunContext run = open_run(loaded);
     const SessionStore store = read_session_store(config.evaluate.store);
-    const SlotDistributionPolicy policy = make_evaluation_policy(config.evaluate.policy, store);
-    StoreRounds store_rounds = logged_rounds_from_store(store, policy, config.evaluate.split);
-    store_rounds.rounds.reward_min = config.ope.reward_min;
-    store_rounds.rounds.reward_max = config.ope.reward_max;
-    const std::size_t bad = first_reward_outside_range(store_rounds.rounds);
-    if (bad < store_rounds.rounds.size()) {
-      throw DataError(fmt::format(
-          "{}: dataset /impressions/reward: row {}: reward {} is outside [ope.reward_min, "
-          "ope.reward_max] = [{}, {}] (the bounded-reward intervals rely on it; set them with "
-          "--set)",
-          config.evaluate.store, store_rounds.impression_row[bad], store_rounds.rounds.reward[bad],
-          config.ope.reward_min, config.ope.reward_max));
-    }
-    spdlog::info("{} rounds from {} ({} split); evaluation policy {}", store_rounds.rounds.size(),
-                 config.evaluate.store, config.evaluate.split, policy.description());
-
-    std::unique_ptr<RewardModel> model;
-    if (config.reward_model.kind != "none") {
-      store_rounds.model_data.seed = reward_model_seed(run.seed);
-      model = fit_reward_model(config.reward_model, store_rounds.model_data);
-      add_reward_model_predictions(store_rounds, *model, policy);
-    }
-    OpeResult result = run_estimators(store_rounds.rounds, config.ope,
-                                      resolve_bootstrap_seed(config.ope, run.seed));
-
-    EvaluationReport report;
+    EvaluationReport report = config.evaluate.policy.kind == "checkpoint"
+                                  ? evaluate_checkpoint_on_logs(loaded, store, run.seed)
+                                  : evaluate_builtin_policy(loaded, store, run.seed);
     report.title = fmt::format("Off-policy evaluation: {}", config.run.name);
-    report.input = config.evaluate.store;
-    report.evaluation_policy = policy.description();
-    report.logging_policy = "the policy that wrote the logs (its propensities are in the store)";
-    report.resolved_config = loaded.resolved_yaml;
-    report.seed = run.seed;
-    report.rounds = store_rounds.rounds.size();
-    report.confidence = config.ope.confidence;
-    report.interval = config.ope.interval;
-    if (store_has_truth(config.evaluate.store)) {
-      const StoreTruth truth = read_store_truth(config.evaluate.store);
-      if (const PolicyValue* value = matching_true_value(truth, config.evaluate.policy.kind)) {
-        const auto notes = attach_true_value(*value, store_rounds.rounds, result);
-        report.notes.insert(report.notes.end(), notes.begin(), notes.end());
-      } else {
-        report.notes.push_back(fmt::format(
-            "The logs are synthetic, but /truth holds no value of the policy '{}' as defined "
-            "here, so no estimate is compared with a true value.",
-            config.evaluate.policy.kind));
-      }
-    }
-    if (!result.ipw_weights.empty()) {
-      report.weights = make_weight_histogram("ipw", result.ipw_weights);
-    }
-    if (config.evaluate.ranking) {
-      RankingConfig ranking;
-      ranking.split = config.evaluate.ranking_split;
-      report.ranking = ranking_metrics(store, *make_popularity_scorer(store), ranking);
-    }
-    if (model) {
-      report.notes.push_back(fmt::format("Reward model: {} ({} fold{}).", config.reward_model.kind,
-                                         config.reward_model.folds,
-                                         config.reward_model.folds == 1 ? "" : "s"));
-    }
-    report.logging_values = result.logging_values;
-    report.estimates = result.estimates;
     const std::string dir = (run.dir / "report").string();
     write_evaluation_report(report, dir);
     print_summary(report);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "app/store_world.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/seeding.h"
@@ -72,6 +73,18 @@ TrainingSetup prepare_training(const AppConfig& config, const std::string& devic
           "train.store needs ope.reward_max >= {}",
           config.ope.reward_max, largest, largest));
     setup.logs = std::make_unique<SessionStore>(read_session_store(train.store));
+    // The world judged as true must be the one that wrote the logs, when they say which.
+    if (setup.world) {
+      if (const auto recorded = store_world_config(train.store)) {
+        const std::string differences = world_difference(config, *recorded);
+        if (!differences.empty())
+          throw ConfigError(fmt::format(
+              "train.true_world: this config builds another world than the one that wrote "
+              "train.store {}: {}; use the logs' world settings and seed, or set "
+              "train.true_world: false",
+              train.store, differences));
+      }
+    }
     hashed += "store:" + store_content_hash(*setup.logs) + ";";
   }
 

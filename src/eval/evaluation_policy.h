@@ -1,7 +1,8 @@
 // Evaluation policies that need no model: each is a distribution over items per slot that does
 // not depend on the user, pi(item | slot), plus the probability of a whole slate or prefix
-// where the policy's structure gives it. Trained (contextual) policies are evaluated by
-// policy/log_evaluation.h, which fills the same LoggedRounds columns per logged slate.
+// where the policy's structure gives it. Trained (contextual) policies, kind `checkpoint`, are
+// evaluated by policy/log_evaluation.h, which fills the same LoggedRounds columns per logged
+// slate.
 #pragma once
 
 #include <cstdint>
@@ -18,18 +19,23 @@ struct EvaluationPolicyConfig {
   std::string kind = "uniform";
   std::string store;
   std::string file;
+  std::string checkpoint;
 
   void visit(ConfigVisitor& v) {
     v.field("kind", kind,
             "uniform (distinct items uniformly at random), popularity (the train split's most "
             "frequent items, in order: deterministic), empirical (each slot's item frequencies "
             "among the impressions of another store, `store`), file (probabilities from a CSV "
-            "file, `file`: item_id,position,probability)",
-            one_of({"uniform", "popularity", "empirical", "file"}));
+            "file, `file`: item_id,position,probability), checkpoint (a policy trained by "
+            "`shoprl train`, `checkpoint`: contextual, scored from each session's history)",
+            one_of({"uniform", "popularity", "empirical", "file", "checkpoint"}));
     v.field("store", store, "empirical: the session store whose impressions define the policy");
     v.field("file", file,
             "file: CSV with header item_id,position,probability (raw item ids, 0-based "
             "positions); each position's probabilities must sum to 1");
+    v.field("checkpoint", checkpoint,
+            "checkpoint: a run directory written by `shoprl train` (its checkpoint/ folder is "
+            "read) or a checkpoint folder itself");
   }
 };
 

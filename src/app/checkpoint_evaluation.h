@@ -1,0 +1,22 @@
+// `shoprl evaluate` for a trained policy (evaluate.policy.kind: checkpoint): the checkpoint is
+// read back (trained_policy.h), every off-policy estimator runs on the store's logged slates
+// with the policy's probabilities computed from each session's history
+// (policy/log_evaluation.h), and, when the store is synthetic, the policy's true value is a
+// Monte Carlo run in the world that wrote the logs (store_world.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/app_config.h"
+#include "data/session_store.h"
+#include "eval/evaluation_report.h"
+
+namespace shoprl {
+
+// ConfigError when the checkpoint's catalogue is not the store's (another item count, or, for
+// an agent that learned from a store, other item ids).
+EvaluationReport evaluate_checkpoint_on_logs(const LoadedConfig& loaded, const SessionStore& store,
+                                             std::uint64_t seed);
+
+}  // namespace shoprl
