@@ -135,7 +135,9 @@ TEST_F(TinyFidelity, RankingAndPurchaseFiguresAreConsistent) {
     EXPECT_GE(model.hit_rate[c], 0.0);
     EXPECT_LE(model.hit_rate[c], 1.0);
     EXPECT_LE(model.ndcg[c], model.hit_rate[c]);
-    if (c > 0) EXPECT_GE(model.hit_rate[c], model.hit_rate[c - 1]);
+    if (c > 0) {
+      EXPECT_GE(model.hit_rate[c], model.hit_rate[c - 1]);
+    }
   }
   // With 40 items, the top 20 hold the target more often than not for any sensible model.
   EXPECT_GT(model.hit_rate[2], 0.5);
