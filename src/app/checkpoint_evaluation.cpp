@@ -2,10 +2,10 @@
 #include "app/checkpoint_evaluation.h"
 
 #include <fmt/format.h>
-#include <torch/torch.h>
 
 #include <algorithm>
 
+#include "app/agent_scoring.h"
 #include "app/store_world.h"
 #include "app/trained_policy.h"
 #include "core/error.h"
@@ -49,10 +49,7 @@ EvaluationReport evaluate_checkpoint_on_logs(const LoadedConfig& loaded, const S
   check_catalogue(trained, store, evaluate.store);
   const AppConfig& training = trained.training.config;
   Agent& agent = *trained.agent;
-  const ScoringFunction score = [&agent](const SessionBatch& batch) {
-    torch::NoGradGuard no_grad;
-    return agent.policy_scores(batch);
-  };
+  const ScoringFunction score = agent_scoring_function(agent);
 
   LogEvaluationOptions options;
   options.split = evaluate.split;
@@ -61,7 +58,7 @@ EvaluationReport evaluate_checkpoint_on_logs(const LoadedConfig& loaded, const S
   options.name = "trained " + training.agent.kind;
   options.store_path = evaluate.store;
   options.resolved_config = loaded.resolved_yaml;
-  options.history_length = std::max(training.policy.history_length, training.env.history_length);
+  options.history_length = scoring_history_length(training);
   options.ope = config.ope;
   options.reward_model = config.reward_model;
   options.truth_episodes = evaluate.true_value_sessions;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/rollout_value.h"
+#include "app/agent_scoring.h"
 #include "core/atomic_file.h"
 #include "core/seeding.h"
 #include "env/policies/slate_policy.h"
@@ -61,10 +62,7 @@ std::string TrainingEvaluator::off_policy_section(Agent& agent,
                                                   const std::filesystem::path& run_dir,
                                                   nlohmann::ordered_json& report) const {
   const SessionStore& logs = *setup_.logs;
-  const ScoringFunction score = [&agent](const SessionBatch& batch) {
-    torch::NoGradGuard no_grad;
-    return agent.policy_scores(batch);
-  };
+  const ScoringFunction score = agent_scoring_function(agent);
   std::string markdown;
   if (logs.impressions.size() > 0) {
     LogEvaluationOptions options;
@@ -73,7 +71,7 @@ std::string TrainingEvaluator::off_policy_section(Agent& agent,
     options.name = "trained " + config_.agent.kind;
     options.store_path = config_.train.store;
     options.resolved_config = resolved_config_yaml(config_);
-    options.history_length = std::max(config_.policy.history_length, config_.env.history_length);
+    options.history_length = scoring_history_length(config_);
     options.ope = config_.ope;
     options.reward_model = config_.reward_model;
     options.world = setup_.world.get();
@@ -154,10 +152,7 @@ IterationMetrics TrainingEvaluator::during(Agent& agent, std::int64_t /*iteratio
     ranking_config.cutoffs = {10};
     ranking_config.history_length = config_.policy.history_length;
     const auto scorer = make_network_scorer(config_.agent.kind, setup_.inputs.num_items,
-                                            [&agent](const SessionBatch& batch) {
-                                              torch::NoGradGuard no_grad;
-                                              return agent.policy_scores(batch);
-                                            });
+                                            agent_scoring_function(agent));
     const RankingMetrics ranking = ranking_metrics(*setup_.logs, *scorer, ranking_config);
     return {{"valid_click_hr@10", ranking.clicks[0].hit_rate},
             {"valid_click_ndcg@10", ranking.clicks[0].ndcg},

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "agent/agent_factory.h"
@@ -40,8 +41,8 @@ std::string override_value(const std::string& text) {
   return quoted + "\"";
 }
 
-}  // namespace
-
+// The config recorded in a checkpoint's state.json ("config": dotted key -> value text, as
+// flatten_config writes it) as a loaded config. `where` names the file in errors.
 LoadedConfig config_from_flat(const nlohmann::json& flat, const std::string& where) {
   if (!flat.is_object())
     throw ConfigError(fmt::format("{}: \"config\" is missing or not an object", where));
@@ -59,6 +60,8 @@ LoadedConfig config_from_flat(const nlohmann::json& flat, const std::string& whe
         e.what()));
   }
 }
+
+}  // namespace
 
 TrainedPolicy load_trained_policy(const std::filesystem::path& path, const std::string& device) {
   TrainedPolicy trained;

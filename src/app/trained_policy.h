@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "agent/agent.h"
@@ -28,9 +27,5 @@ struct TrainedPolicy {
 // path when neither holds a checkpoint; ConfigError naming state.json when the recorded config
 // does not load in this build or the inputs it names (train.store, train.simulator) are gone.
 TrainedPolicy load_trained_policy(const std::filesystem::path& path, const std::string& device);
-
-// The config recorded in a checkpoint's state.json ("config": dotted key -> value text, as
-// flatten_config writes it) as a loaded config. `where` names the file in errors.
-LoadedConfig config_from_flat(const nlohmann::json& flat, const std::string& where);
 
 }  // namespace shoprl
