@@ -5,9 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -16,6 +14,7 @@
 #include "agent/checkpoint.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/interrupts.h"
 #include "core/progress.h"
 #include "core/seconds_since.h"
 #include "core/seeding.h"
@@ -27,34 +26,6 @@ namespace {
 constexpr int kCheckpointFormat = 1;
 constexpr std::uint64_t kTorchStream = 0x7261696eULL;  // "rain": the per-iteration torch seed
 constexpr const char* kMetricsFile = "metrics.jsonl";
-
-// Set by SIGINT/SIGTERM; the loop checkpoints and stops after the current iteration. A second
-// signal gets the default action (the handler restores it), so Ctrl-C twice still kills.
-std::atomic<int> g_stop_signal{0};
-
-extern "C" void request_stop(int signal) {
-  g_stop_signal.store(signal);
-  std::signal(signal, SIG_DFL);
-}
-
-// Installs the handlers for the loop's lifetime and restores the previous ones.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal.store(0);
-    previous_int_ = std::signal(SIGINT, request_stop);
-    previous_term_ = std::signal(SIGTERM, request_stop);
-  }
-  ~StopSignals() {
-    std::signal(SIGINT, previous_int_);
-    std::signal(SIGTERM, previous_term_);
-  }
-  int received() const { return g_stop_signal.load(); }
-
- private:
-  void (*previous_int_)(int) = SIG_DFL;
-  void (*previous_term_)(int) = SIG_DFL;
-};
 
 // One metrics.jsonl line. Only quantities that are functions of (seed, iteration) go here -
 // no wall-clock times - so a resumed run's lines equal an uninterrupted run's.
@@ -195,7 +166,8 @@ TrainingOutcome run_training(Agent& agent, const TrainerOptions& options,
   std::ofstream metrics(metrics_path, std::ios::app);
   if (!metrics) throw IoError(fmt::format("cannot append to {}", metrics_path.string()));
 
-  StopSignals signals;
+  // SIGINT/SIGTERM: checkpoint and stop after the current iteration; a second one kills.
+  const GracefulStop signals;
   Progress progress(fmt::format("train {}", agent.kind()), options.iterations, "iterations");
   const auto start = std::chrono::steady_clock::now();
   std::int64_t iteration = outcome.first_iteration;

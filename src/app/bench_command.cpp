@@ -124,7 +124,7 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
 
 }  // namespace
 
-void add_bench_commands(CLI::App& app, const GlobalOptions& global) {
+CLI::App* add_bench_commands(CLI::App& app, const GlobalOptions& global) {
   CLI::App* bench =
       app.add_subcommand("bench", "Benchmarks with a baseline measured in the same run");
   bench->require_subcommand(1);
@@ -141,7 +141,7 @@ void add_bench_commands(CLI::App& app, const GlobalOptions& global) {
 });
 add_env_bench_command(*bench, global);
 add_ope_bench_command(*bench, global);
-add_train_bench_command(*bench, global);
+return bench;
 }  // namespace shoprl
 
 }  // namespace shoprl

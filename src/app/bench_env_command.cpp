@@ -18,11 +18,14 @@
 #include <thread>
 
 #include "app/app_config.h"
+#include "app/bench_threads.h"
 #include "app/commands.h"
 #include "app/env_step_timing.h"
+#include "app/hand_over.h"
 #include "app/learned_env_bench.h"
 #include "app/numpy_baseline.h"
 #include "app/run_context.h"
+#include "app/torch_parts.h"
 #include "core/error.h"
 #include "core/seconds_since.h"
 #include "core/seeding.h"
@@ -33,7 +36,6 @@ namespace shoprl {
 namespace {
 
 constexpr std::int64_t kBatchSizes[] = {1, 64, 4096};
-constexpr int kThreadCounts[] = {1, 2};
 constexpr int kUsersPerChunk = 256;  // BatchEnv's kChunk: the unit of work a thread takes
 
 struct EnvBenchOptions {
@@ -150,6 +152,7 @@ std::optional<nlohmann::json> run_numpy_baseline(const AppConfig& config,
 }
 
 void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) {
+  if (options.learned && global.torch == nullptr) hand_over_to_torch_program(global);
   const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
   const AppConfig& config = loaded.config;
   apply_logging(config, global.quiet);
@@ -160,7 +163,7 @@ void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) 
     learned.seconds = options.seconds;
     learned.repeats = options.repeats;
     learned.json = options.json;
-    run_learned_env_bench(config, learned);
+    global.torch->run_learned_env_bench(config, learned);
     return;
   }
   const WorldConfig& w = config.world;
@@ -171,7 +174,7 @@ void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) 
 
   std::vector<Cell> cells;
   for (std::int64_t users : kBatchSizes)
-    for (int threads : kThreadCounts)
+    for (int threads : kBenchThreadCounts)
       cells.push_back(bench_cell(world, config, users, threads, options));
 
   std::optional<nlohmann::json> numpy;

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/app_config.h"
+#include "app/bench_threads.h"
 #include "app/commands.h"
 #include "app/numpy_baseline.h"
 #include "app/run_context.h"
@@ -29,7 +30,6 @@
 namespace shoprl {
 namespace {
 
-constexpr int kThreadCounts[] = {1, 2};
 constexpr std::uint64_t kArraysStream = 0x0be4c4;
 
 struct OpeBenchOptions {
@@ -161,7 +161,7 @@ void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) 
     double total() const { return timing.terms_seconds + timing.aggregation_seconds; }
   };
   std::vector<Row> rows;
-  for (int threads : kThreadCounts) {
+  for (int threads : kBenchThreadCounts) {
     Row best{threads, {}};
     for (int r = 0; r < options.repeats; ++r) {
       EstimatorTiming t = time_estimators(arrays.rounds, config, threads, seed);

@@ -24,6 +24,7 @@
 #include "agent/offline_agent.h"
 #include "agent/slateq.h"
 #include "app/app_config.h"
+#include "app/command_summaries.h"
 #include "app/commands.h"
 #include "app/numpy_baseline.h"
 #include "app/run_context.h"
@@ -55,7 +56,7 @@ struct TrainBenchOptions {
   std::string python = "/usr/bin/python3";
 };
 
-struct StepTiming {
+struct TrainStepTiming {
   std::string step;
   std::int64_t transitions = 0;
   double seconds = 0;
@@ -99,8 +100,8 @@ PolicyNetworkConfig bench_policy(const TrainBenchOptions& options) {
 
 // One offline agent's iterations of `steps` gradient steps: the first untimed (warm-up), then
 // the best of `repeats`. The time includes building each minibatch from the store.
-StepTiming time_offline_step(const std::string& kind, const SessionStore& store,
-                             const TrainBenchOptions& options) {
+TrainStepTiming time_offline_step(const std::string& kind, const SessionStore& store,
+                                  const TrainBenchOptions& options) {
   AgentConfig config;
   config.kind = kind;
   config.offline.batch_size = options.batch_size;
@@ -112,7 +113,7 @@ StepTiming time_offline_step(const std::string& kind, const SessionStore& store,
   inputs.seed = options.seed;
   torch::manual_seed(options.seed);
   const auto agent = make_offline_agent(config, bench_policy(options), inputs);
-  StepTiming best{kind, 0, 0};
+  TrainStepTiming best{kind, 0, 0};
   for (int r = 0; r <= options.repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
     const IterationMetrics metrics = agent->train_iteration(r);
@@ -123,7 +124,7 @@ StepTiming time_offline_step(const std::string& kind, const SessionStore& store,
       if (name == "transitions") transitions = static_cast<std::int64_t>(value);
     spdlog::info("{} iteration {}{}: {} transitions in {:.3f} s", kind, r,
                  r == 0 ? " (warm-up)" : "", transitions, seconds);
-    const StepTiming timing{kind, transitions, seconds};
+    const TrainStepTiming timing{kind, transitions, seconds};
     if (r > 0 && (best.seconds == 0 || timing.transitions_per_sec() > best.transitions_per_sec()))
       best = timing;
   }
@@ -135,7 +136,7 @@ StepTiming time_offline_step(const std::string& kind, const SessionStore& store,
 // on replayed minibatches of batch_size x mean_length transitions, the SQN step's size). The
 // rate counts the transitions the gradient steps learn from, per second of the whole iteration,
 // so the cost of acting is included. No PyTorch row: the baseline implements the SQN step.
-std::optional<StepTiming> time_dqn_step(const TrainBenchOptions& options) {
+std::optional<TrainStepTiming> time_dqn_step(const TrainBenchOptions& options) {
   WorldConfig world;
   world.items = options.items;
   EnvConfig env;
@@ -161,7 +162,7 @@ std::optional<StepTiming> time_dqn_step(const TrainBenchOptions& options) {
   policy.history_length = env.history_length;
   torch::manual_seed(options.seed);
   const auto agent = make_dqn_agent(config, policy, inputs);
-  StepTiming best{"dqn", 0, 0};
+  TrainStepTiming best{"dqn", 0, 0};
   for (int r = 0; r <= options.repeats; ++r) {
     torch::manual_seed(derive_seed(options.seed, static_cast<std::uint64_t>(r)));
     const auto start = std::chrono::steady_clock::now();
@@ -172,7 +173,7 @@ std::optional<StepTiming> time_dqn_step(const TrainBenchOptions& options) {
         static_cast<std::int64_t>(config.dqn.batch_size) * config.dqn.updates_per_iteration;
     spdlog::info("dqn iteration {}{}: {} transitions in {:.3f} s", r, r == 0 ? " (warm-up)" : "",
                  transitions, seconds);
-    const StepTiming timing{"dqn", transitions, seconds};
+    const TrainStepTiming timing{"dqn", transitions, seconds};
     if (r > 0 && (best.seconds == 0 || timing.transitions_per_sec() > best.transitions_per_sec()))
       best = timing;
   }
@@ -204,8 +205,8 @@ void run_train_bench(const TrainBenchOptions& options, const GlobalOptions& glob
   spdlog::info("generated {} random sessions ({} events) over {} items in {:.2f} s",
                options.sessions, store.num_events(), options.items, seconds_since(start));
 
-  std::vector<StepTiming> rows = {time_offline_step("supervised", store, options),
-                                  time_offline_step("sqn", store, options)};
+  std::vector<TrainStepTiming> rows = {time_offline_step("supervised", store, options),
+                                       time_offline_step("sqn", store, options)};
   if (const auto dqn = time_dqn_step(options)) rows.push_back(*dqn);
 
   std::optional<nlohmann::json> python;
@@ -226,7 +227,7 @@ void run_train_bench(const TrainBenchOptions& options, const GlobalOptions& glob
                           {"torch_threads", torch::get_num_threads()},
                           {"hardware_threads", std::thread::hardware_concurrency()}};
     out["steps_timed"] = nlohmann::json::array();
-    for (const StepTiming& row : rows) {
+    for (const TrainStepTiming& row : rows) {
       nlohmann::json entry = {{"step", row.step},
                               {"transitions", row.transitions},
                               {"seconds", row.seconds},
@@ -252,7 +253,7 @@ void run_train_bench(const TrainBenchOptions& options, const GlobalOptions& glob
       std::thread::hardware_concurrency());
   fmt::print("{:<12}{:>14}{:>10}{:>16}{:>18}{:>9}\n", "step", "transitions", "seconds",
              "transitions/s", "pytorch trans/s", "ratio");
-  for (const StepTiming& row : rows) {
+  for (const TrainStepTiming& row : rows) {
     const auto rate = python_rate(row.step);
     fmt::print("{:<12}{:>14}{:>10.3f}{:>16.0f}{:>18}{:>9}\n", row.step, row.transitions,
                row.seconds, row.transitions_per_sec(), rate ? fmt::format("{:.0f}", *rate) : "-",
@@ -272,8 +273,7 @@ void run_train_bench(const TrainBenchOptions& options, const GlobalOptions& glob
 
 void add_train_bench_command(CLI::App& bench, const GlobalOptions& global) {
   auto options = std::make_shared<TrainBenchOptions>();
-  CLI::App* train = bench.add_subcommand(
-      "train", "Training throughput of the SQN, supervised and DQN steps vs PyTorch (Python)");
+  CLI::App* train = bench.add_subcommand("train", torch_command_summary("bench", "train"));
   train->add_option("--items", options->items, "Catalogue size")->check(CLI::Range(2, 10000000));
   train->add_option("--sessions", options->sessions, "Random sessions generated")
       ->check(CLI::PositiveNumber);

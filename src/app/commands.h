@@ -2,12 +2,21 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace shoprl {
 
-// Options every command understands.
+struct TorchParts;
+
+// What every command sees: the global flags, the command line, and whether this program links
+// LibTorch.
 struct GlobalOptions {
   bool quiet = false;
+  // The whole command line, handed over unchanged when a command needs shoprl-torch.
+  std::vector<std::string> command_line;
+  // The LibTorch half of the program (torch_parts.h): set in shoprl-torch, null in shoprl.
+  const TorchParts* torch = nullptr;
 };
 
 void add_data_commands(CLI::App& app, const GlobalOptions& global);
@@ -16,7 +25,8 @@ void add_synth_command(CLI::App& data, const GlobalOptions& global);
 void add_config_commands(CLI::App& app, const GlobalOptions& global);
 void add_quickstart_command(CLI::App& app, const GlobalOptions& global);
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global);
-void add_bench_commands(CLI::App& app, const GlobalOptions& global);
+// Returns the `bench` group, so that `bench train` can be attached to it.
+CLI::App* add_bench_commands(CLI::App& app, const GlobalOptions& global);
 // `bench env`, under the `bench` command (bench_env_command.cpp).
 void add_env_bench_command(CLI::App& bench, const GlobalOptions& global);
 // `bench ope`, under the `bench` command (bench_ope_command.cpp).
@@ -37,6 +47,12 @@ void add_sim_check_command(CLI::App& sim, const GlobalOptions& global);
 
 // `train` (train_command.cpp).
 void add_train_command(CLI::App& app, const GlobalOptions& global);
+// `info` (torch_parts.cpp).
+void add_info_command(CLI::App& app, const GlobalOptions& global);
+
+// A command that only shoprl-torch has (`quickstart`, `sim`, `train`, `info`, `bench train`):
+// registered for real there, and as a stub that hands over to it in shoprl (hand_over.h).
+void add_torch_command(CLI::App& parent, const std::string& name, const GlobalOptions& global);
 
 struct SynthesizedLogs;
 struct StoreTruth;

@@ -10,9 +10,10 @@
 #include <memory>
 
 #include "app/app_config.h"
-#include "app/checkpoint_evaluation.h"
 #include "app/commands.h"
+#include "app/hand_over.h"
 #include "app/run_context.h"
+#include "app/torch_parts.h"
 #include "core/error.h"
 #include "data/session_store_io.h"
 #include "eval/evaluation_report.h"
@@ -39,7 +40,7 @@ const PolicyValue* matching_true_value(const StoreTruth& truth, const std::strin
 
 // Everything for a policy that needs no model (eval/evaluation_policy.h).
 EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const SessionStore& store,
-                                         std::uint64_t seed) {
+                                         std::uint64_t seed, const GlobalOptions& global) {
   const AppConfig& config = loaded.config;
   const SlotDistributionPolicy policy = make_evaluation_policy(config.evaluate.policy, store);
   StoreRounds store_rounds = logged_rounds_from_store(store, policy, config.evaluate.split);
@@ -60,11 +61,12 @@ EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const Sessi
   std::unique_ptr<RewardModel> model;
   if (config.reward_model.kind != "none") {
     store_rounds.model_data.seed = reward_model_seed(seed);
-    model = fit_reward_model(config.reward_model, store_rounds.model_data);
+    model = fit_reward_model(config.reward_model, store_rounds.model_data,
+                             global.torch ? global.torch->train_mlp_reward_model : nullptr);
     add_reward_model_predictions(store_rounds, *model, policy);
   }
-  OpeResult result = run_estimators(store_rounds.rounds, config.ope,
-                                    resolve_bootstrap_seed(config.ope, seed));
+  OpeResult result =
+      run_estimators(store_rounds.rounds, config.ope, resolve_bootstrap_seed(config.ope, seed));
 
   EvaluationReport report;
   report.input = config.evaluate.store;
@@ -133,6 +135,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
   evaluate->callback([options, &global] {
     const LoadedConfig loaded = load_app_config(options->file, options->overrides);
     const AppConfig& config = loaded.config;
+    if (global.torch == nullptr && config_needs_torch(config)) hand_over_to_torch_program(global);
     apply_logging(config, global.quiet);
     if (config.evaluate.store.empty()) {
       throw ConfigError(
@@ -142,8 +145,8 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     const RunContext run = open_run(loaded);
     const SessionStore store = read_session_store(config.evaluate.store);
     EvaluationReport report = config.evaluate.policy.kind == "checkpoint"
-                                  ? evaluate_checkpoint_on_logs(loaded, store, run.seed)
-                                  : evaluate_builtin_policy(loaded, store, run.seed);
+                                  ? global.torch->evaluate_checkpoint(loaded, store, run.seed)
+                                  : evaluate_builtin_policy(loaded, store, run.seed, global);
     report.title = fmt::format("Off-policy evaluation: {}", config.run.name);
     const std::string dir = (run.dir / "report").string();
     write_evaluation_report(report, dir);

@@ -10,8 +10,11 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "app/hand_over.h"
 #include "app/run_context.h"
+#include "app/torch_parts.h"
 #include "core/error.h"
+#include "core/json_number.h"
 #include "eval/estimate.h"
 #include "eval/estimator_registry.h"
 #include "eval/obp_file.h"
@@ -42,14 +45,11 @@ nlohmann::json interval_json(const Interval& interval) {
   return {{"low", interval.low}, {"high", interval.high}};
 }
 
-// NaN becomes null (nlohmann would write null too, but say so explicitly).
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
-
 nlohmann::json estimate_json(const Estimate& e, double relative) {
-  return {{"value", number(e.value)},
-          {"std_error", number(e.std_error)},
-          {"ci_low", number(e.ci.low)},
-          {"ci_high", number(e.ci.high)},
+  return {{"value", json_number(e.value)},
+          {"std_error", json_number(e.std_error)},
+          {"ci_low", json_number(e.ci.low)},
+          {"ci_high", json_number(e.ci.high)},
           {"unit", e.unit},
           {"units", e.units},
           {"intervals",
@@ -58,10 +58,10 @@ nlohmann::json estimate_json(const Estimate& e, double relative) {
             {"normal", interval_json(e.ci_normal)},
             {"hoeffding", interval_json(e.ci_hoeffding)},
             {"bernstein", interval_json(e.ci_bernstein)}}},
-          {"effective_sample_size", number(e.effective_sample_size)},
-          {"max_weight", number(e.max_weight)},
-          {"clipped_fraction", number(e.clipped_fraction)},
-          {"relative_to_logging", number(relative)}};
+          {"effective_sample_size", json_number(e.effective_sample_size)},
+          {"max_weight", json_number(e.max_weight)},
+          {"clipped_fraction", json_number(e.clipped_fraction)},
+          {"relative_to_logging", json_number(relative)}};
 }
 
 std::string cell(double x, const char* format = "{:.6f}") {
@@ -105,6 +105,8 @@ std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
 
 void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
+  if (global.torch == nullptr && config_needs_torch(loaded.config))
+    hand_over_to_torch_program(global);
   apply_logging(loaded.config, global.quiet);
   const OpeConfig& config = loaded.config.ope;
   // Unknown names fail before the file is read.
@@ -125,7 +127,8 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   if (!rounds.has_reward_model() && model_config.kind != "none") {
     const RewardModelData data =
         obp_reward_model_data(input, reward_model_seed(loaded.config.run.seed));
-    model = fit_reward_model(model_config, data);
+    model = fit_reward_model(model_config, data,
+                             global.torch ? global.torch->train_mlp_reward_model : nullptr);
     add_obp_reward_model_predictions(options.input, input, *model, read_options.block_bytes);
     spdlog::info("fitted a {} reward model ({} fold{}) to {} rows", model_config.kind,
                  model_config.folds, model_config.folds == 1 ? "" : "s", rounds.size());
@@ -147,10 +150,10 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
                         {"seed", seed}};
   out["logging_policy_values"] = nlohmann::json::object();
   for (const Estimate& logging : result.logging_values) {
-    out["logging_policy_values"][logging.unit] = {{"value", number(logging.value)},
-                                                  {"std_error", number(logging.std_error)},
-                                                  {"ci_low", number(logging.ci.low)},
-                                                  {"ci_high", number(logging.ci.high)},
+    out["logging_policy_values"][logging.unit] = {{"value", json_number(logging.value)},
+                                                  {"std_error", json_number(logging.std_error)},
+                                                  {"ci_low", json_number(logging.ci.low)},
+                                                  {"ci_high", json_number(logging.ci.high)},
                                                   {"units", logging.units}};
   }
   out["estimates"] = nlohmann::json::object();

@@ -16,6 +16,7 @@
 
 #include "agent/trainer.h"
 #include "app/app_config.h"
+#include "app/command_summaries.h"
 #include "app/commands.h"
 #include "app/run_context.h"
 #include "app/train_job.h"
@@ -32,10 +33,7 @@ namespace shoprl {
 
 void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<ConfigOptions>();
-  CLI::App* quickstart = app.add_subcommand(
-      "quickstart",
-      "Run the whole loop on the embedded default (configs/quickstart.yaml): logs, simulator, "
-      "agent, evaluation");
+  CLI::App* quickstart = app.add_subcommand("quickstart", torch_command_summary("", "quickstart"));
   add_config_options(*quickstart, *options);
   quickstart->callback([options, &global] {
     const auto start = std::chrono::steady_clock::now();

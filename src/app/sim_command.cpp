@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/app_config.h"
+#include "app/command_summaries.h"
 #include "app/commands.h"
 #include "app/run_context.h"
 #include "core/torch/device.h"
@@ -64,7 +65,7 @@ void add_sim_fit_command(CLI::App& sim, const GlobalOptions& global) {
 }
 
 CLI::App* add_sim_commands(CLI::App& app, const GlobalOptions& global) {
-  CLI::App* sim = app.add_subcommand("sim", "The user simulator learned from logged sessions");
+  CLI::App* sim = app.add_subcommand("sim", torch_command_summary("", "sim"));
   sim->require_subcommand(1);
   add_sim_fit_command(*sim, global);
   add_sim_report_command(*sim, global);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/app_config.h"
+#include "app/command_summaries.h"
 #include "app/commands.h"
 #include "app/run_context.h"
 #include "app/train_job.h"
@@ -18,8 +19,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& global) {
     std::string resume;
   };
   auto options = std::make_shared<TrainOptions>();
-  CLI::App* train = app.add_subcommand(
-      "train", "Train an agent (DQN, SlateQ, REINFORCE, A2C, top-K REINFORCE, SQN, SA2C)");
+  CLI::App* train = app.add_subcommand("train", torch_command_summary("", "train"));
   add_config_options(*train, options->config);
   train
       ->add_option("--resume", options->resume,

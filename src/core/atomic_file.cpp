@@ -29,14 +29,25 @@ void fsync_path(const std::filesystem::path& path, bool directory) {
 
 }  // namespace
 
-AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
-  std::filesystem::path dir = target_.parent_path();
+namespace {
+
+std::filesystem::path temporary_name(const std::filesystem::path& target) {
+  std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
+  return dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                std::to_string(g_temp_counter++));
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(std::filesystem::path target)
+    : target_(std::move(target)),
+      temp_path_(temporary_name(target_)),
+      interrupt_cleanup_(temp_path_) {
+  const std::filesystem::path dir = temp_path_.parent_path();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw IoError(dir.string() + ": cannot create directory: " + ec.message());
-  temp_path_ = dir / ("." + target_.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-                      "-" + std::to_string(g_temp_counter++));
 }
 
 AtomicFile::~AtomicFile() {
@@ -48,10 +59,14 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::commit() {
   fsync_path(temp_path_, false);
-  std::error_code ec;
-  std::filesystem::rename(temp_path_, target_, ec);
-  if (ec)
-    throw IoError(target_.string() + ": cannot rename temporary file into place: " + ec.message());
+  interrupt_cleanup_.publish([this] {
+    std::error_code ec;
+    std::filesystem::rename(temp_path_, target_, ec);
+    if (ec) {
+      throw IoError(target_.string() +
+                    ": cannot rename temporary file into place: " + ec.message());
+    }
+  });
   committed_ = true;
   std::filesystem::path dir = target_.parent_path();
   fsync_path(dir.empty() ? "." : dir, true);

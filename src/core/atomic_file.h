@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/interrupts.h"
+
 namespace shoprl {
 
 // Owns a temporary path `<dir>/.<name>.tmp-<pid>-<n>`. Write to temp_path() (directly, or
@@ -26,6 +28,7 @@ class AtomicFile {
  private:
   std::filesystem::path target_;
   std::filesystem::path temp_path_;
+  TemporaryOutput interrupt_cleanup_;
   bool committed_ = false;
 };
 

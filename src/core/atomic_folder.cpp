@@ -20,13 +20,21 @@ void rename_or_throw(const std::filesystem::path& from, const std::filesystem::p
 
 }  // namespace
 
+namespace {
+
+std::filesystem::path sibling(const std::filesystem::path& target, const char* kind) {
+  return target.parent_path() /
+         fmt::format(".{}.{}-{}", target.filename().string(), kind, static_cast<long>(::getpid()));
+}
+
+}  // namespace
+
 AtomicFolder::AtomicFolder(std::filesystem::path target)
-    : target_(std::filesystem::absolute(target).lexically_normal()) {
+    : target_(std::filesystem::absolute(target).lexically_normal()),
+      staging_(sibling(target_, "tmp")),
+      retired_(sibling(target_, "old")),
+      interrupt_cleanup_(staging_) {
   const std::filesystem::path parent = target_.parent_path();
-  const std::string name = target_.filename().string();
-  const long pid = static_cast<long>(::getpid());
-  staging_ = parent / fmt::format(".{}.tmp-{}", name, pid);
-  retired_ = parent / fmt::format(".{}.old-{}", name, pid);
   std::error_code error;
   std::filesystem::create_directories(parent, error);
   std::filesystem::remove_all(staging_, error);
@@ -44,8 +52,10 @@ void AtomicFolder::commit() {
   std::error_code error;
   // A crash between the two renames leaves the previous folder under its .old name.
   const bool replacing = std::filesystem::exists(target_);
-  if (replacing) rename_or_throw(target_, retired_);
-  rename_or_throw(staging_, target_);
+  interrupt_cleanup_.publish([&] {
+    if (replacing) rename_or_throw(target_, retired_);
+    rename_or_throw(staging_, target_);
+  });
   committed_ = true;
   if (replacing) std::filesystem::remove_all(retired_, error);
 }

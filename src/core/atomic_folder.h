@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "core/interrupts.h"
+
 namespace shoprl {
 
 class AtomicFolder {
@@ -26,6 +28,7 @@ class AtomicFolder {
   std::filesystem::path target_;
   std::filesystem::path staging_;
   std::filesystem::path retired_;
+  TemporaryOutput interrupt_cleanup_;  // an interrupt removes the staging folder
   bool committed_ = false;
 };
 

@@ -9,7 +9,7 @@
 
 namespace shoprl {
 namespace {
-constexpr std::size_t kBlockBytes = std::size_t{1} << 22;
+constexpr std::size_t kBufferBytes = std::size_t{1} << 22;
 }
 
 LineReader::LineReader(const std::filesystem::path& path) : path_(path.string()) {
@@ -18,7 +18,7 @@ LineReader::LineReader(const std::filesystem::path& path) : path_(path.string())
   if (std::filesystem::is_directory(path, ec))
     throw IoError(path_ + ": is a directory, not a file");
   file_ = std::make_unique<PrefetchedFile>(path_);
-  buffer_.resize(kBlockBytes);
+  buffer_.resize(kBufferBytes);
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
   progress_ = std::make_unique<Progress>("reading " + path.filename().string(), ec ? 0 : size, "B");
 }

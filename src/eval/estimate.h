@@ -7,12 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "core/numbers.h"
 #include "eval/estimator_terms.h"
 #include "eval/ope_config.h"
 
 namespace shoprl {
-
-inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct Interval {
   double low = kNaN;

@@ -86,10 +86,18 @@ class RewardModel {
   const RewardModelData* data_;
 };
 
+// Trains one model on `train_rows` of `data`; `seed` is the fold's. The LibTorch MLP is one
+// (eval/torch/mlp_reward_model.h: train_mlp_reward_model).
+using RewardModelTrainer = std::unique_ptr<RewardModel> (*)(
+    const RewardModelConfig& config, const RewardModelData& data,
+    const std::vector<std::size_t>& train_rows, std::uint64_t seed);
+
 // Fits config.kind on `data` (which must outlive the model), cross-fitted when config.folds > 1
-// (eval/cross_fitting.h). nullptr for kind "none". ConfigError for an unknown kind; DataError
-// for invalid data or fewer units (rows or groups) than folds.
+// (eval/cross_fitting.h). nullptr for kind "none". Kind `mlp` is trained by `train_mlp`, which
+// only code that links LibTorch can pass. ConfigError for an unknown kind or `mlp` without
+// `train_mlp`; DataError for invalid data or fewer units (rows or groups) than folds.
 std::unique_ptr<RewardModel> fit_reward_model(const RewardModelConfig& config,
-                                              const RewardModelData& data);
+                                              const RewardModelData& data,
+                                              RewardModelTrainer train_mlp = nullptr);
 
 }  // namespace shoprl

@@ -7,13 +7,12 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/numbers.h"
 #include "eval/feature_encoding.h"
 
 namespace shoprl {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // -1 = every split.
 int split_code(const std::string& split) {

@@ -16,6 +16,7 @@
 #include "env/synthetic_world.h"
 #include "eval/evaluation_policy.h"
 #include "eval/ranking_metrics.h"
+#include "eval/torch/mlp_reward_model.h"
 #include "eval/true_value.h"
 #include "eval/weight_histogram.h"
 #include "policy/network_scorer.h"
@@ -211,7 +212,7 @@ EvaluationReport evaluate_scoring_policy_on_logs(const SessionStore& store,
     model_rows = logged_rounds_from_store(store, make_evaluation_policy(placeholder_config, store),
                                           options.split);
     model_rows.model_data.seed = reward_model_seed(seed);
-    model = fit_reward_model(options.reward_model, model_rows.model_data);
+    model = fit_reward_model(options.reward_model, model_rows.model_data, train_mlp_reward_model);
   }
   StoreRounds store_rounds =
       scoring_policy_rounds(store, score, num_items, rule, slate_size, options, model.get(), seed);

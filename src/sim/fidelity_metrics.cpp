@@ -8,14 +8,11 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/numbers.h"
 
 namespace shoprl {
 
-namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-}  // namespace
+namespace {}  // namespace
 
 double expected_hit_at_k(std::int64_t higher, std::int64_t ties, int k) {
   // rank uniform on [higher + 1, higher + ties + 1]: ties + 1 equally likely ranks.

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/fidelity_metrics.h"
-#include "sim/ground_truth_check.h"
+#include "sim/ground_truth_result.h"
 #include "sim/session_comparison.h"
 
 namespace shoprl {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/json_number.h"
 #include "sim/fidelity_report.h"
 
 namespace shoprl {
@@ -11,19 +12,17 @@ namespace {
 
 using nlohmann::json;
 
-json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
 json next_click_json(const NextClickScores& scores) {
   json cutoffs = json::array();
   for (std::size_t c = 0; c < scores.cutoffs.size(); ++c) {
     cutoffs.push_back({{"k", scores.cutoffs[c]},
-                       {"hit_rate", number(scores.hit_rate[c])},
-                       {"ndcg", number(scores.ndcg[c])}});
+                       {"hit_rate", json_number(scores.hit_rate[c])},
+                       {"ndcg", json_number(scores.ndcg[c])}});
   }
   return {{"model", scores.model},
           {"targets", scores.targets},
-          {"mean_log_likelihood", number(scores.mean_log_likelihood)},
-          {"perplexity", number(scores.perplexity)},
+          {"mean_log_likelihood", json_number(scores.mean_log_likelihood)},
+          {"perplexity", json_number(scores.perplexity)},
           {"cutoffs", cutoffs}};
 }
 
@@ -32,31 +31,31 @@ json purchase_json(const PurchaseScores& scores) {
   for (const ReliabilityBin& bin : scores.bins) {
     bins.push_back({{"low", bin.low},
                     {"high", bin.high},
-                    {"mean_predicted", number(bin.mean_predicted)},
-                    {"observed_rate", number(bin.observed_rate)},
+                    {"mean_predicted", json_number(bin.mean_predicted)},
+                    {"observed_rate", json_number(bin.observed_rate)},
                     {"count", bin.count}});
   }
   return {{"targets", scores.targets},
           {"positives", scores.positives},
-          {"auc", number(scores.auc)},
-          {"mean_predicted", number(scores.mean_predicted)},
-          {"observed_rate", number(scores.observed_rate)},
-          {"expected_calibration_error", number(scores.expected_calibration_error)},
+          {"auc", json_number(scores.auc)},
+          {"mean_predicted", json_number(scores.mean_predicted)},
+          {"observed_rate", json_number(scores.observed_rate)},
+          {"expected_calibration_error", json_number(scores.expected_calibration_error)},
           {"reliability_bins", bins}};
 }
 
 json side_json(const SessionSide& side) {
   return {
       {"sessions", side.sessions},
-      {"mean_length", number(side.mean_length)},
+      {"mean_length", json_number(side.mean_length)},
       {"slates", side.slates},
       {"clicked_slates", side.clicked_slates},
-      {"click_through_rate", number(side.click_through_rate)},
+      {"click_through_rate", json_number(side.click_through_rate)},
       {"converted_sessions", side.converted_sessions},
-      {"conversion_rate", number(side.conversion_rate)},
+      {"conversion_rate", json_number(side.conversion_rate)},
       {"clicks", side.clicks},
-      {"click_gini", number(side.click_gini)},
-      {"click_top1_share", number(side.click_top1_share)},
+      {"click_gini", json_number(side.click_gini)},
+      {"click_top1_share", json_number(side.click_top1_share)},
       // length_counts[n] = sessions of n events.
       {"length_counts", side.lengths.empty() ? json::array() : json(value_counts(side.lengths))}};
 }
@@ -69,13 +68,13 @@ std::string fidelity_report_json(const FidelityReport& report) {
     members.push_back({{"best_epoch", m.best_epoch},
                        {"epochs", m.epochs},
                        {"stopped_early", m.stopped_early},
-                       {"valid_next_item_nll", number(m.valid_next_item_nll)},
-                       {"valid_purchase_nll", number(m.valid_purchase_nll)},
-                       {"valid_end_nll", number(m.valid_end_nll)}});
+                       {"valid_next_item_nll", json_number(m.valid_next_item_nll)},
+                       {"valid_purchase_nll", json_number(m.valid_purchase_nll)},
+                       {"valid_end_nll", json_number(m.valid_end_nll)}});
   }
   const CalibrationSummary& c = report.calibration;
   json position_bias = json::array();
-  for (const double b : c.position_bias) position_bias.push_back(number(b));
+  for (const double b : c.position_bias) position_bias.push_back(json_number(b));
   const LengthHistogram histogram = length_histogram(report.real.lengths, report.simulated.lengths);
   json out = {
       {"title", report.title},
@@ -92,12 +91,12 @@ std::string fidelity_report_json(const FidelityReport& report) {
       {"calibration",
        {{"source", c.source},
         {"source_text", calibration_source_text(c)},
-        {"no_click_utility", number(c.no_click_utility)},
+        {"no_click_utility", json_number(c.no_click_utility)},
         {"position_bias", position_bias},
-        {"organic_rate", number(c.organic_rate)},
-        {"quiet_leave", number(c.quiet_leave)},
+        {"organic_rate", json_number(c.organic_rate)},
+        {"quiet_leave", json_number(c.quiet_leave)},
         {"slates_used", c.slates_used},
-        {"log_likelihood", number(c.log_likelihood)}}},
+        {"log_likelihood", json_number(c.log_likelihood)}}},
       {"next_click",
        {{"simulator", next_click_json(report.simulator_next_click)},
         {"popularity", next_click_json(report.popularity_next_click)}}},
@@ -107,8 +106,8 @@ std::string fidelity_report_json(const FidelityReport& report) {
         {"real", side_json(report.real)},
         {"simulated", side_json(report.simulated)},
         {"length_ks",
-         {{"statistic", number(report.length_ks.statistic)},
-          {"p_value", number(report.length_ks.p_value)}}},
+         {{"statistic", json_number(report.length_ks.statistic)},
+          {"p_value", json_number(report.length_ks.p_value)}}},
         {"length_histogram",
          {{"edges", histogram.edges},
           {"real_fraction", histogram.real_fraction},

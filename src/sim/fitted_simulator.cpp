@@ -12,6 +12,7 @@
 #include "core/atomic_file.h"
 #include "core/atomic_folder.h"
 #include "core/error.h"
+#include "core/json_number.h"
 
 namespace shoprl {
 
@@ -120,16 +121,14 @@ class JsonConfigReader : public ConfigVisitor {
   std::vector<const json*> stack_;
 };
 
-// JSON has no NaN: non-finite numbers are written as null and read back as NaN.
-json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 double read_number(const json& j) {
   return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
 }
 
 json losses_json(const UserModelLosses& l) {
-  return {{"next_item_nll", number(l.next_item_nll)},
-          {"purchase_nll", number(l.purchase_nll)},
-          {"end_nll", number(l.end_nll)},
+  return {{"next_item_nll", json_number(l.next_item_nll)},
+          {"purchase_nll", json_number(l.purchase_nll)},
+          {"end_nll", json_number(l.end_nll)},
           {"next_item_targets", l.next_item_targets},
           {"purchase_targets", l.purchase_targets},
           {"end_targets", l.end_targets}};
@@ -150,7 +149,7 @@ json summary_json(const TrainingSummary& s) {
   json epochs = json::array();
   for (const EpochRecord& e : s.epochs)
     epochs.push_back({{"epoch", e.epoch},
-                      {"train_loss", number(e.train_loss)},
+                      {"train_loss", json_number(e.train_loss)},
                       {"valid", losses_json(e.valid)},
                       {"seconds", e.seconds}});
   return {{"best_epoch", s.best_epoch},
@@ -177,14 +176,14 @@ TrainingSummary read_summary(const json& j) {
 
 json calibration_json(const ResponseCalibration& c) {
   json bias = json::array();
-  for (double b : c.position_bias) bias.push_back(number(b));
+  for (double b : c.position_bias) bias.push_back(json_number(b));
   return {{"source", c.source},
-          {"no_click_utility", number(c.no_click_utility)},
+          {"no_click_utility", json_number(c.no_click_utility)},
           {"position_bias", bias},
-          {"organic_rate", number(c.organic_rate)},
-          {"quiet_leave", number(c.quiet_leave)},
+          {"organic_rate", json_number(c.organic_rate)},
+          {"quiet_leave", json_number(c.quiet_leave)},
           {"slates_used", c.slates_used},
-          {"log_likelihood", number(c.log_likelihood)}};
+          {"log_likelihood", json_number(c.log_likelihood)}};
 }
 
 ResponseCalibration read_calibration(const json& j) {

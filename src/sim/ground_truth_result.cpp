@@ -1,6 +1,8 @@
 // The ground-truth check's result: its summary figures, ground_truth.json and ground_truth.md,
 // the JSON read back by the fidelity report, and the table printed on the terminal. NaN (an
 // undefined correlation or relative error) is null in JSON and n/a in text.
+#include "sim/ground_truth_result.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -8,16 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/json_number.h"
 #include "sim/fidelity_metrics.h"
-#include "sim/ground_truth_check.h"
 
 namespace shoprl {
 
 namespace {
 
 using nlohmann::json;
-
-json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 
 double read_number(const json& object, const char* key, const std::string& path) {
   const auto it = object.find(key);
@@ -28,11 +28,11 @@ double read_number(const json& object, const char* key, const std::string& path)
 }
 
 json side_json(const PolicyValueSide& side) {
-  return {{"value", number(side.value)},
-          {"std_error", number(side.std_error)},
-          {"mean_session_length", number(side.mean_session_length)},
-          {"click_through_rate", number(side.click_through_rate)},
-          {"session_conversion", number(side.session_conversion)}};
+  return {{"value", json_number(side.value)},
+          {"std_error", json_number(side.std_error)},
+          {"mean_session_length", json_number(side.mean_session_length)},
+          {"click_through_rate", json_number(side.click_through_rate)},
+          {"session_conversion", json_number(side.session_conversion)}};
 }
 
 PolicyValueSide read_side(const json& object, const std::string& path) {
@@ -80,22 +80,23 @@ std::string ground_truth_json(const GroundTruthResult& result) {
     policies.push_back({{"name", p.name},
                         {"true", side_json(p.truth)},
                         {"simulated", side_json(p.simulated)},
-                        {"relative_error", number(p.relative_error)}});
+                        {"relative_error", json_number(p.relative_error)}});
   }
-  const json out = {{"policies", policies},
-                    {"spearman", number(result.spearman)},
-                    {"kendall_tau_b", number(result.kendall_tau_b)},
-                    {"mean_absolute_relative_error", number(result.mean_absolute_relative_error)},
-                    {"episodes", result.episodes},
-                    {"logged_sessions", result.logged_sessions},
-                    {"logged_events", result.logged_events},
-                    {"items", result.items},
-                    {"logging_policy", result.logging_policy},
-                    {"ensemble", result.ensemble},
-                    {"store_hash", result.store_hash},
-                    {"seed", result.seed},
-                    {"fit_seconds", number(result.fit_seconds)},
-                    {"evaluation_seconds", number(result.evaluation_seconds)}};
+  const json out = {
+      {"policies", policies},
+      {"spearman", json_number(result.spearman)},
+      {"kendall_tau_b", json_number(result.kendall_tau_b)},
+      {"mean_absolute_relative_error", json_number(result.mean_absolute_relative_error)},
+      {"episodes", result.episodes},
+      {"logged_sessions", result.logged_sessions},
+      {"logged_events", result.logged_events},
+      {"items", result.items},
+      {"logging_policy", result.logging_policy},
+      {"ensemble", result.ensemble},
+      {"store_hash", result.store_hash},
+      {"seed", result.seed},
+      {"fit_seconds", json_number(result.fit_seconds)},
+      {"evaluation_seconds", json_number(result.evaluation_seconds)}};
   return out.dump(2) + "\n";
 }
 

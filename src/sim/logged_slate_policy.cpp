@@ -7,13 +7,12 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/numbers.h"
 #include "env/batch_env.h"
 
 namespace shoprl {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 class LoggedSlatePolicy : public SlatePolicy {
  public:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/numbers.h"
 #include "core/seeding.h"
 #include "data/event_type.h"
 #include "sim/fidelity_metrics.h"
@@ -10,8 +11,6 @@
 namespace shoprl {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double ratio(std::int64_t part, std::int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : kNaN;

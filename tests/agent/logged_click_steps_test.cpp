@@ -9,12 +9,14 @@
 
 #include "core/error.h"
 #include "data/event_type.h"
+#include "testing/event_codes.h"
 
 namespace shoprl {
 namespace {
 
-constexpr auto kClick = static_cast<std::int8_t>(EventType::kClick);
-constexpr auto kPurchase = static_cast<std::int8_t>(EventType::kPurchase);
+using testing::kPurchaseCode;
+
+using testing::kClickCode;
 
 void add_event(SessionStore& store, std::int32_t item, std::int8_t type, std::int64_t time_ms) {
   store.event_item.push_back(item);
@@ -45,12 +47,12 @@ SessionStore two_session_store() {
   store.session_raw_id = {"s0", "s1"};
   store.session_split = {static_cast<std::int8_t>(Split::kTrain),
                          static_cast<std::int8_t>(Split::kTest)};
-  add_event(store, 3, kClick, 0);
-  add_event(store, 2, kClick, 101);
-  add_event(store, 0, kClick, 201);
-  add_event(store, 0, kPurchase, 202);
+  add_event(store, 3, kClickCode, 0);
+  add_event(store, 2, kClickCode, 101);
+  add_event(store, 0, kClickCode, 201);
+  add_event(store, 0, kPurchaseCode, 202);
   store.session_offsets.push_back(4);
-  add_event(store, 1, kClick, 1000);
+  add_event(store, 1, kClickCode, 1000);
   store.session_offsets.push_back(5);
   add_row(store, 0, 0, 1, 0, 0.0F, 0.5, 100, false);
   add_row(store, 0, 0, 2, 1, 0.2F, 0.25, 100, true);
@@ -79,7 +81,7 @@ TEST(LoggedClickSteps, OneStepPerClickWithHistoryBeforeTheSlateAndTheDiscountedR
   EXPECT_EQ(steps.lengths[1].item<std::int64_t>(), 2);
   EXPECT_TRUE(steps.items[0].equal(history({3, -1, -1})));
   EXPECT_TRUE(steps.items[1].equal(history({3, 2, -1})));
-  EXPECT_TRUE(steps.types[1].equal(history({kClick, kClick, -1})));
+  EXPECT_TRUE(steps.types[1].equal(history({kClickCode, kClickCode, -1})));
 }
 
 TEST(LoggedClickSteps, KeepsTheMostRecentEventsOfALongHistory) {

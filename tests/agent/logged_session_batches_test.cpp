@@ -8,13 +8,14 @@
 
 #include "agent/offline_fixtures.h"
 #include "core/error.h"
+#include "testing/event_codes.h"
 
 namespace shoprl {
 namespace {
 
 using testing::hand_built_store;
-constexpr auto kClick = EventType::kClick;
-constexpr auto kPurchase = EventType::kPurchase;
+using testing::kClick;
+using testing::kPurchase;
 
 TEST(LoggedSessionBatches, WindowsLongSessionsAndOnlyTheSessionEndIsTerminal) {
   // Session 0 has 5 events: windows of 3 cut it into [0, 3) and [3, 5); session 1 is a test

@@ -15,6 +15,7 @@
 #include "env/log_synthesis.h"
 #include "eval/ranking_metrics.h"
 #include "policy/network_scorer.h"
+#include "testing/event_codes.h"
 #include "testing/test_paths.h"
 
 namespace shoprl {
@@ -24,13 +25,14 @@ using testing::hand_built_store;
 using testing::offline_agent_config;
 using testing::tiny_policy_config;
 
-constexpr std::uint64_t kSeed = 99;
-constexpr auto kClick = EventType::kClick;
-constexpr auto kPurchase = EventType::kPurchase;
+constexpr std::uint64_t kOfflineSeed = 99;
+using testing::kClick;
+using testing::kPurchase;
 
 // As the trainer does before every iteration (agent/agent.h).
 void reseed(std::int64_t iteration) {
-  torch::manual_seed(derive_seed(kSeed, 0x7261696eULL, static_cast<std::uint64_t>(iteration)));
+  torch::manual_seed(
+      derive_seed(kOfflineSeed, 0x7261696eULL, static_cast<std::uint64_t>(iteration)));
 }
 
 SessionStore small_store() {
@@ -48,7 +50,7 @@ AgentInputs inputs_for(const SessionStore& store) {
   AgentInputs inputs;
   inputs.logs = &store;
   inputs.num_items = static_cast<std::int64_t>(store.num_items());
-  inputs.seed = kSeed;
+  inputs.seed = kOfflineSeed;
   return inputs;
 }
 

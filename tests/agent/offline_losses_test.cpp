@@ -11,6 +11,7 @@
 
 #include "agent/logged_session_batches.h"
 #include "agent/offline_fixtures.h"
+#include "testing/event_codes.h"
 
 namespace shoprl {
 namespace {
@@ -19,11 +20,11 @@ using testing::hand_built_store;
 using testing::LoggedEvent;
 using testing::tiny_policy_config;
 
-constexpr std::int64_t kItems = 6;
+constexpr std::int64_t kLossItems = 6;
 constexpr double kGamma = 0.5;
-constexpr auto kClick = EventType::kClick;
-constexpr auto kCart = EventType::kCart;
-constexpr auto kPurchase = EventType::kPurchase;
+using testing::kCart;
+using testing::kClick;
+using testing::kPurchase;
 
 // Two sessions: 3 events (click, cart, purchase) and 2 events (click, click).
 const std::vector<std::vector<LoggedEvent>> kSessions = {{{1, kClick}, {4, kCart}, {4, kPurchase}},
@@ -34,7 +35,7 @@ const std::vector<float> kRewards = {0.2f, 0.2f, 1.0f, 0.2f, 0.2f};
 const std::vector<bool> kTerminal = {false, false, true, false, true};
 
 struct Fixture {
-  SessionStore store = hand_built_store(kItems, kSessions);
+  SessionStore store = hand_built_store(kLossItems, kSessions);
   LoggedSessionBatches data{store, 10, EventRewards{}, "hand-built"};
   LoggedTransitions batch = data.batch({0, 1});
   PolicyNetwork main{nullptr}, target{nullptr};
@@ -43,8 +44,8 @@ struct Fixture {
     torch::manual_seed(7);
     PolicyHeads heads;
     heads.second_item_head = true;
-    main = PolicyNetwork(tiny_policy_config(), kItems, heads);
-    target = PolicyNetwork(tiny_policy_config(), kItems, heads);
+    main = PolicyNetwork(tiny_policy_config(), kLossItems, heads);
+    target = PolicyNetwork(tiny_policy_config(), kLossItems, heads);
   }
 
   // The state after the first `length` events of session `row`, by the network's own encode().

@@ -22,7 +22,7 @@ using testing::agent_value;
 using testing::reseed_torch;
 using testing::uniform_value;
 
-constexpr std::uint64_t kSeed = 5;
+constexpr std::uint64_t kPgSeed = 5;
 
 // 50 items, slates of 4, sessions of at most 5 slates.
 struct PgWorld {
@@ -51,13 +51,13 @@ struct PgWorld {
     in.num_items = world.num_items();
     in.slate_size = env_config.slate_size;
     in.users = users;
-    in.seed = kSeed;
+    in.seed = kPgSeed;
     return in;
   }
 };
 
 IterationMetrics train(Agent& agent, std::int64_t iteration) {
-  reseed_torch(kSeed, iteration);
+  reseed_torch(kPgSeed, iteration);
   return agent.train_iteration(iteration);
 }
 

@@ -18,7 +18,7 @@ namespace {
 // user 1's ends at step 1 with rewards 5, 6 (steps 2, 3 are inactive, rewards 100 never
 // counted). The history at observation t of user u is 100 u + j for j < min(t + 1, 4): event j
 // of a session is item 100 u + j, so a window shows which observation a transition holds.
-Rollout hand_built_rollout() {
+Rollout hand_built_replay_rollout() {
   const std::int64_t steps = 4, users = 2, columns = 4, slots = 2;
   Rollout r;
   r.items = torch::full({steps + 1, users, columns}, -1, torch::kInt64);
@@ -68,7 +68,7 @@ TEST(ReplayTransitions, NStepReturnsAndDiscountsInClosedForm) {
   //   (1,1): 6, ended: 0
   //   (2,0): 3 + .5 * 4 = 5,   ended at step 3: 0
   //   (3,0): 4, ended: 0
-  const ReplayBatch batch = rollout_transitions(hand_built_rollout(), 2, 0.5, 2);
+  const ReplayBatch batch = rollout_transitions(hand_built_replay_rollout(), 2, 0.5, 2);
   ASSERT_EQ(batch.size(), 6);
   EXPECT_EQ(values(batch.n_step_return), (std::vector<float>{2, 8, 3.5, 6, 5, 4}));
   EXPECT_EQ(values(batch.bootstrap_discount), (std::vector<float>{.25, 0, .25, 0, 0, 0}));
@@ -92,7 +92,7 @@ TEST(ReplayTransitions, NStepReturnsAndDiscountsInClosedForm) {
 }
 
 TEST(ReplayTransitions, OneStepDiscountIsGammaUnlessTheSessionEnded) {
-  const ReplayBatch batch = rollout_transitions(hand_built_rollout(), 1, 0.9, 4);
+  const ReplayBatch batch = rollout_transitions(hand_built_replay_rollout(), 1, 0.9, 4);
   EXPECT_EQ(values(batch.n_step_return), (std::vector<float>{1, 5, 2, 6, 3, 4}));
   EXPECT_EQ(values(batch.bootstrap_discount), (std::vector<float>{0.9F, 0.9F, 0.9F, 0, 0.9F, 0}));
   // A window wider than the history is padded.

@@ -24,7 +24,7 @@ using testing::agent_value;
 using testing::reseed_torch;
 using testing::uniform_value;
 
-constexpr std::uint64_t kSeed = 17;
+constexpr std::uint64_t kTopkSeed = 17;
 
 // 2,000 sessions of slates of 4 out of 50 items, logged by Plackett-Luce over popularity at a
 // low temperature (a policy that shows the same few items again and again).
@@ -42,7 +42,7 @@ struct LoggedWorld {
     synth.batch_size = 256;
     synth.value_episodes = 0;
     synth.value_policies = {};
-    logs = synthesize_logs(world_config, env_config, logging, synth, kSeed, "");
+    logs = synthesize_logs(world_config, env_config, logging, synth, kTopkSeed, "");
   }
 
   AgentConfig agent(const std::string& correction, const std::string& behaviour) const {
@@ -68,7 +68,7 @@ struct LoggedWorld {
     in.logs = &logs.store;
     in.num_items = world_config.items;
     in.slate_size = env_config.slate_size;
-    in.seed = kSeed;
+    in.seed = kTopkSeed;
     return in;
   }
 };
@@ -79,7 +79,7 @@ const LoggedWorld& logged_world() {
 }
 
 IterationMetrics train(Agent& agent, std::int64_t iteration) {
-  reseed_torch(kSeed, iteration);
+  reseed_torch(kTopkSeed, iteration);
   return agent.train_iteration(iteration);
 }
 
@@ -141,7 +141,7 @@ TEST(TopKReinforceAgent, LearnsFromSkewedLogsAPolicyBetterThanUniformSlates) {
   torch::manual_seed(3);
   auto agent = make_topk_reinforce_agent(w.agent("topk", "learned"), w.network(), w.inputs());
   for (std::int64_t it = 0; it < 60; ++it) train(*agent, it);
-  const SyntheticWorld world(w.world_config, w.env_config.slate_size, world_seed(kSeed));
+  const SyntheticWorld world(w.world_config, w.env_config.slate_size, world_seed(kTopkSeed));
   SyntheticEnv env(world, w.env_config);
   const auto learned = agent_value(*agent, env, 999, 2000);
   const auto uniform = uniform_value(env, 999, 2000);

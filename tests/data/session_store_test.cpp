@@ -236,7 +236,7 @@ TEST_P(SessionStoreWriterRejects, ABrokenSimulatorColumnNamingIt) {
   EXPECT_TRUE(files_in(dir.path()).empty());
 }
 
-const double kNan = std::numeric_limits<double>::quiet_NaN();
+const double kStoreNan = std::numeric_limits<double>::quiet_NaN();
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, SessionStoreWriterRejects,
@@ -269,7 +269,7 @@ INSTANTIATE_TEST_SUITE_P(
                           [](StoreImpressions& i) { i.prefix_propensity[3] = -0.25; },
                           "/impressions/prefix_propensity: row 3: value -0.25"},
         BrokenImpressions{"PrefixPropensityTooLong",
-                          [](StoreImpressions& i) { i.prefix_propensity.push_back(kNan); },
+                          [](StoreImpressions& i) { i.prefix_propensity.push_back(kStoreNan); },
                           "/impressions/prefix_propensity: has 5 rows, expected 4"}),
     [](const ::testing::TestParamInfo<BrokenImpressions>& info) { return info.param.name; });
 

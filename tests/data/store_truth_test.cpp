@@ -257,7 +257,7 @@ TEST_P(StoreTruthWriterRejects, TruthBreakingARuleNamingTheDataset) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+constexpr double kTruthNan = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 INSTANTIATE_TEST_SUITE_P(
@@ -274,7 +274,7 @@ INSTANTIATE_TEST_SUITE_P(
                     [](SessionStore&, StoreTruth& t) { t.click_probability[1] = 1.5; },
                     "/truth/impressions/click_probability: row 1: value 1.5 is not in [0, 1]"},
         BrokenTruth{"PurchaseProbabilityNaN",
-                    [](SessionStore&, StoreTruth& t) { t.purchase_probability[0] = kNan; },
+                    [](SessionStore&, StoreTruth& t) { t.purchase_probability[0] = kTruthNan; },
                     "/truth/impressions/purchase_probability: row 0: value nan is not in [0, 1]"},
         BrokenTruth{"PurchaseProbabilityTooLong",
                     [](SessionStore&, StoreTruth& t) { t.purchase_probability.push_back(0.5); },
@@ -290,7 +290,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "/truth/items/factors: has 5 values, expected 6 (3 rows, one per item in "
                     "/items/raw_id, × factor_dim 2)"},
         BrokenTruth{"ItemFactorsNotFinite",
-                    [](SessionStore&, StoreTruth& t) { t.item_factors[3] = kNan; },
+                    [](SessionStore&, StoreTruth& t) { t.item_factors[3] = kTruthNan; },
                     "/truth/items/factors: row 1, column 1: value nan is not finite"},
         BrokenTruth{"UserFactorsForAStoreWithoutUsers",
                     [](SessionStore& s, StoreTruth&) {
@@ -321,7 +321,7 @@ INSTANTIATE_TEST_SUITE_P(
                     [](SessionStore&, StoreTruth& t) { t.policy_values[1].name = "logging"; },
                     "/truth/policy_values/name: \"logging\" appears twice"},
         BrokenTruth{"PolicyValueNaN",
-                    [](SessionStore&, StoreTruth& t) { t.policy_values[0].value = kNan; },
+                    [](SessionStore&, StoreTruth& t) { t.policy_values[0].value = kTruthNan; },
                     "/truth/policy_values/value: row 0 (\"logging\"): value nan is not finite"},
         BrokenTruth{"NegativeStdError",
                     [](SessionStore&, StoreTruth& t) { t.policy_values[1].std_error = -0.5; },

@@ -13,7 +13,7 @@ namespace {
 
 using testing::run_command;
 
-std::string shoprl() { return "'" + testing::shoprl_binary().string() + "'"; }
+using testing::shoprl;
 
 TEST(Cli, VersionAndHelp) {
   const auto version = run_command(shoprl() + " --version");

@@ -14,7 +14,7 @@ namespace {
 
 using testing::run_command;
 
-std::string shoprl() { return "'" + testing::shoprl_binary().string() + "'"; }
+using testing::shoprl;
 
 constexpr const char* kTinyConfig =
     "run:\n"

@@ -20,7 +20,7 @@ namespace {
 
 using testing::run_command;
 
-std::string shoprl() { return "'" + testing::shoprl_binary().string() + "'"; }
+using testing::shoprl;
 
 std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
@@ -60,8 +60,8 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 std::string write_config_and_logs(const testing::TempDir& dir) {
   testing::write_text(dir / "train.yaml", tiny_config(dir));
   const std::string config = quoted(dir / "train.yaml");
-  const auto synth =
-      run_command(shoprl() + " -q data synth --config " + config + " -o " + quoted(dir / "logs.h5"));
+  const auto synth = run_command(shoprl() + " -q data synth --config " + config + " -o " +
+                                 quoted(dir / "logs.h5"));
   EXPECT_EQ(synth.exit_code, 0) << synth.output;
   return config;
 }
@@ -101,8 +101,8 @@ TEST(CliEvaluateCheckpoint, ReadsTheTrainedPolicyBackAndValuesItInTheLogsWorld) 
   ASSERT_FALSE(pdis["true_value"].is_null()) << report["notes"];
   const nlohmann::json rolled = read_json(run / "evaluation.json")["true_world"][0];
   ASSERT_EQ(rolled["policy"], "trained dqn");
-  const double spread = std::hypot(pdis["true_value_std_error"].get<double>(),
-                                   rolled["std_error"].get<double>());
+  const double spread =
+      std::hypot(pdis["true_value_std_error"].get<double>(), rolled["std_error"].get<double>());
   EXPECT_LT(std::abs(pdis["true_value"].get<double>() - rolled["value"].get<double>()),
             4.5 * spread)
       << pdis["true_value"] << " vs " << rolled["value"];
@@ -117,14 +117,13 @@ TEST(CliEvaluateCheckpoint, ReadsTheTrainedPolicyBackAndValuesItInTheLogsWorld) 
       report["estimates"]["ipw"]["value"].get<double>());
 
   // Bad input: one error naming what to fix.
-  const auto missing = run_command(evaluate + " --set evaluate.policy.checkpoint=" +
-                                   quoted(dir / "nowhere"));
+  const auto missing =
+      run_command(evaluate + " --set evaluate.policy.checkpoint=" + quoted(dir / "nowhere"));
   EXPECT_EQ(missing.exit_code, 5) << missing.output;
   EXPECT_NE(missing.output.find("nowhere"), std::string::npos) << missing.output;
   const auto unnamed = run_command(evaluate);
   EXPECT_EQ(unnamed.exit_code, 3) << unnamed.output;
-  EXPECT_NE(unnamed.output.find("evaluate.policy.checkpoint"), std::string::npos)
-      << unnamed.output;
+  EXPECT_NE(unnamed.output.find("evaluate.policy.checkpoint"), std::string::npos) << unnamed.output;
   const auto other_store = run_command(shoprl() + " -q data synth --config " + config +
                                        " --set world.items=30 -o " + quoted(dir / "other.h5"));
   ASSERT_EQ(other_store.exit_code, 0) << other_store.output;

@@ -17,7 +17,7 @@ namespace {
 
 using testing::run_command;
 
-std::string shoprl() { return "'" + testing::shoprl_binary().string() + "'"; }
+using testing::shoprl;
 std::string config(const std::string& name) {
   return "'" + (testing::source_dir() / "configs" / name).string() + "'";
 }

@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 using testing::run_command;
 
-std::string shoprl() { return "'" + testing::shoprl_binary().string() + "'"; }
+using testing::shoprl;
 
 // 200 items, 6,000 sessions of up to 8 slates of 5, logged by a noisy epsilon-greedy policy
 // (so that the logs cover good and bad slates); two GRU members of width 24, up to 30 epochs.

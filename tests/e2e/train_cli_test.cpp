@@ -17,7 +17,7 @@ namespace {
 
 using testing::run_command;
 
-std::string shoprl() { return "'" + testing::shoprl_binary().string() + "'"; }
+using testing::shoprl;
 
 std::string tiny_config(const testing::TempDir& dir, const std::string& agent) {
   return "run:\n"

@@ -20,10 +20,15 @@
 #include "env/statistics.h"
 #include "env/synthetic_world.h"
 #include "env/tiny_world.h"
+#include "testing/event_codes.h"
 #include "testing/test_paths.h"
 
 namespace shoprl {
 namespace {
+
+using testing::kPurchaseCode;
+
+using testing::kClickCode;
 
 using testing::expect_stores_equal;
 using testing::expect_truths_equal;
@@ -32,10 +37,8 @@ using testing::TempDir;
 using testing::tiny_env_config;
 using testing::tiny_world_config;
 
-constexpr std::uint64_t kSeed = 1234;
+constexpr std::uint64_t kSynthesisSeed = 1234;
 constexpr const char* kYaml = "world:\n  items: 12\n";
-constexpr auto kClick = static_cast<std::int8_t>(EventType::kClick);
-constexpr auto kPurchase = static_cast<std::int8_t>(EventType::kPurchase);
 
 // A tiny run: 150 sessions of at most 4 slates of 3 out of 12 items, 40 slots at a time (so
 // slots are reused and the session count is no multiple of the batch), logged by a
@@ -56,7 +59,7 @@ struct TinyRun {
     synth.value_episodes = 300;
     synth.value_policies = {"logging", "uniform"};
   }
-  SynthesizedLogs run(std::uint64_t seed = kSeed) const {
+  SynthesizedLogs run(std::uint64_t seed = kSynthesisSeed) const {
     return synthesize_logs(world, env, logging, synth, seed, kYaml);
   }
 };
@@ -89,7 +92,7 @@ TEST_F(LogSynthesis, WritesExactlyTheRequestedSessions) {
     EXPECT_LT(user, 40);
   }
   EXPECT_EQ(s.provenance.source_format, "synthetic");
-  EXPECT_EQ(s.provenance.seed, kSeed);
+  EXPECT_EQ(s.provenance.seed, kSynthesisSeed);
   EXPECT_EQ(s.provenance.import_config_yaml, kYaml);
 
   // Fewer sessions than slots: the batch shrinks to fit.
@@ -166,7 +169,7 @@ TEST_F(LogSynthesis, EventsReplayTheClicksAndPurchasesOfEachSlate) {
   for (std::size_t session = 0; session < s.num_sessions(); ++session) {
     const std::int64_t begin = s.session_offsets[session], end = s.session_offsets[session + 1];
     ASSERT_GT(end, begin) << "session " << session << " has no entry event";
-    EXPECT_EQ(s.event_type[begin], kClick);
+    EXPECT_EQ(s.event_type[begin], kClickCode);
     for (std::int64_t e = begin + 1; e < end; ++e)
       EXPECT_GT(s.event_time_ms[e], s.event_time_ms[e - 1]) << "event " << e;
     std::int64_t e = begin + 1;
@@ -178,8 +181,8 @@ TEST_F(LogSynthesis, EventsReplayTheClicksAndPurchasesOfEachSlate) {
       for (std::size_t r = row; r < row + 3; ++r) {
         if (!m.click[r]) continue;
         clicked = true;
-        expected.push_back({m.item[r], kClick});
-        if (m.purchase[r]) expected.push_back({m.item[r], kPurchase});
+        expected.push_back({m.item[r], kClickCode});
+        if (m.purchase[r]) expected.push_back({m.item[r], kPurchaseCode});
       }
       for (; e < end && s.event_time_ms[e] < shown + interval; ++e) {
         EXPECT_GT(s.event_time_ms[e], shown);
@@ -187,7 +190,7 @@ TEST_F(LogSynthesis, EventsReplayTheClicksAndPurchasesOfEachSlate) {
       }
       if (actual.size() == expected.size() + 1) {
         EXPECT_FALSE(clicked) << "an organic click after a clicked slate, session " << session;
-        EXPECT_EQ(actual.back().second, kClick);
+        EXPECT_EQ(actual.back().second, kClickCode);
         actual.pop_back();
       }
       EXPECT_EQ(actual, expected) << "session " << session << ", slate at " << shown;
@@ -256,7 +259,7 @@ TEST_F(LogSynthesis, TruthHasOneRowPerImpressionAndTheWorldsFactors) {
   }
   EXPECT_EQ(t.world_config_yaml, kYaml);
   // world_seed() rebuilds the world that wrote the logs.
-  const SyntheticWorld world(TinyRun().world, env.slate_size, world_seed(kSeed));
+  const SyntheticWorld world(TinyRun().world, env.slate_size, world_seed(kSynthesisSeed));
   EXPECT_EQ(t.factor_dim, world.dim());
   EXPECT_EQ(t.item_factors, world.item_factors());
   EXPECT_EQ(t.user_factors, world.user_factors());
@@ -341,7 +344,7 @@ TEST(LogSynthesisDeterminism, SameSeedGivesTheSameLogsWhateverTheThreadCount) {
   expect_stores_equal(two.store, one.store);
   expect_truths_equal(two.truth, one.truth);
   // The comparison has teeth: another seed gives other logs.
-  EXPECT_NE(run.run(kSeed + 1).store.impressions.item, one.store.impressions.item);
+  EXPECT_NE(run.run(kSynthesisSeed + 1).store.impressions.item, one.store.impressions.item);
 }
 
 TEST_F(LogSynthesis, RoundTripsThroughAStoreFile) {

@@ -34,8 +34,8 @@ using testing::kManySigmas;
 using testing::kSigmas;
 using testing::tiny_env_config;
 
-constexpr std::int64_t kItems = 6;
-constexpr int kSlots = 3;
+constexpr std::int64_t kPolicyTestItems = 6;
+constexpr int kPolicyTestSlots = 3;
 constexpr std::uint64_t kPolicySeed = 77;
 
 // Every ordered slate of `slots` distinct items out of `items`.
@@ -77,23 +77,25 @@ const std::vector<std::string>& all_kinds() {
 class PolicyTest : public ::testing::Test {
  protected:
   PolicyTest()
-      : world_(gentle_world_config(kItems, 20), kSlots, 31), env_(world_, tiny_env_config()) {}
+      : world_(gentle_world_config(kPolicyTestItems, 20), kPolicyTestSlots, 31),
+        env_(world_, tiny_env_config()) {}
 
   std::unique_ptr<SlatePolicy> make(const std::string& kind) {
     return make_policy(policy_config(kind), env_, kPolicySeed, "logging_policy");
   }
   SlateDecision act(const SlatePolicy& policy, std::uint64_t seed = 5) {
     SlateDecision decision;
-    decision.resize(env_.batch_size(), kSlots);
+    decision.resize(env_.batch_size(), kPolicyTestSlots);
     policy.act(env_, 0, env_.batch_size(), seed, decision);
     return decision;
   }
   // exact[k][item] = P(item in slot k) for user slot i, by enumeration.
   std::vector<std::vector<double>> exact_marginals(const SlatePolicy& policy, std::size_t i) {
-    std::vector<std::vector<double>> exact(kSlots, std::vector<double>(kItems, 0.0));
-    for (const auto& slate : all_slates(kItems, kSlots)) {
+    std::vector<std::vector<double>> exact(kPolicyTestSlots,
+                                           std::vector<double>(kPolicyTestItems, 0.0));
+    for (const auto& slate : all_slates(kPolicyTestItems, kPolicyTestSlots)) {
       const double p = policy.slate_probability(env_, i, slate.data());
-      for (int k = 0; k < kSlots; ++k) exact[k][slate[k]] += p;
+      for (int k = 0; k < kPolicyTestSlots; ++k) exact[k][slate[k]] += p;
     }
     return exact;
   }
@@ -110,17 +112,17 @@ TEST_F(PolicyTest, UniformRecordsOneOverIAndTheFallingFactorial) {
   EXPECT_EQ(policy->name(), "uniform");
   const SlateDecision d = act(*policy);
   for (std::size_t i = 0; i < 50; ++i) {
-    const std::int32_t* slate = &d.items[i * kSlots];
-    for (int k = 0; k < kSlots; ++k) {
+    const std::int32_t* slate = &d.items[i * kPolicyTestSlots];
+    for (int k = 0; k < kPolicyTestSlots; ++k) {
       EXPECT_GE(slate[k], 0);
-      EXPECT_LT(slate[k], kItems);
+      EXPECT_LT(slate[k], kPolicyTestItems);
       for (int j = 0; j < k; ++j) EXPECT_NE(slate[j], slate[k]) << "user " << i;
-      EXPECT_EQ(d.propensity[i * kSlots + k], 1.0 / kItems);
+      EXPECT_EQ(d.propensity[i * kPolicyTestSlots + k], 1.0 / kPolicyTestItems);
     }
-    EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kSlots + 0], 1.0 / 6);
-    EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kSlots + 1], 1.0 / 30);
-    EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kSlots + 2], 1.0 / 120);
-    EXPECT_EQ(d.slate_propensity[i], d.prefix_propensity[i * kSlots + 2]);
+    EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kPolicyTestSlots + 0], 1.0 / 6);
+    EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kPolicyTestSlots + 1], 1.0 / 30);
+    EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kPolicyTestSlots + 2], 1.0 / 120);
+    EXPECT_EQ(d.slate_propensity[i], d.prefix_propensity[i * kPolicyTestSlots + 2]);
     EXPECT_DOUBLE_EQ(policy->slate_probability(env_, i, slate), 1.0 / 120);
   }
 }
@@ -145,7 +147,7 @@ TEST(UniformSlates, FallingFactorialAndDistinctItems) {
 
 TEST_F(PolicyTest, SlateProbabilitiesSumToOneForEveryPolicy) {
   env_.reset(2, 5);
-  const auto slates = all_slates(kItems, kSlots);
+  const auto slates = all_slates(kPolicyTestItems, kPolicyTestSlots);
   ASSERT_EQ(slates.size(), 120u);
   for (const std::string& kind : all_kinds()) {
     const auto policy = make(kind);
@@ -169,11 +171,12 @@ TEST_F(PolicyTest, RecordedSlatePropensityIsTheSlateProbability) {
     for (std::size_t i = 0; i < 40; ++i) {
       const double recorded = d.slate_propensity[i];
       EXPECT_GT(recorded, 0.0) << kind;
-      EXPECT_DOUBLE_EQ(recorded, policy->slate_probability(env_, i, &d.items[i * kSlots]))
+      EXPECT_DOUBLE_EQ(recorded, policy->slate_probability(env_, i, &d.items[i * kPolicyTestSlots]))
           << kind << " user " << i;
-      EXPECT_EQ(recorded, d.prefix_propensity[i * kSlots + kSlots - 1]) << kind;
-      for (int k = 1; k < kSlots; ++k)
-        EXPECT_LE(d.prefix_propensity[i * kSlots + k], d.prefix_propensity[i * kSlots + k - 1])
+      EXPECT_EQ(recorded, d.prefix_propensity[i * kPolicyTestSlots + kPolicyTestSlots - 1]) << kind;
+      for (int k = 1; k < kPolicyTestSlots; ++k)
+        EXPECT_LE(d.prefix_propensity[i * kPolicyTestSlots + k],
+                  d.prefix_propensity[i * kPolicyTestSlots + k - 1])
             << kind << ": a longer prefix is no likelier";
     }
   }
@@ -186,7 +189,7 @@ TEST_F(PolicyTest, ChoosingInRangesGivesTheSameSlatesAsOneCall) {
     const auto policy = make(kind);
     const SlateDecision whole = act(*policy);
     SlateDecision parts;
-    parts.resize(100, kSlots);
+    parts.resize(100, kPolicyTestSlots);
     for (std::size_t begin = 0; begin < 100; begin += 7)
       policy->act(env_, begin, std::min<std::size_t>(begin + 7, 100), 5, parts);
     EXPECT_EQ(parts.items, whole.items) << kind;
@@ -213,11 +216,12 @@ TEST_F(PolicyTest, SampledSlatesFollowTheExactMarginals) {
     const auto policy = make(kind);
     const auto exact = exact_marginals(*policy, 0);
     const SlateDecision d = act(*policy);
-    std::vector<std::vector<std::int64_t>> count(kSlots, std::vector<std::int64_t>(kItems, 0));
+    std::vector<std::vector<std::int64_t>> count(kPolicyTestSlots,
+                                                 std::vector<std::int64_t>(kPolicyTestItems, 0));
     for (std::int64_t i = 0; i < n; ++i)
-      for (int k = 0; k < kSlots; ++k) ++count[k][d.items[i * kSlots + k]];
-    for (int k = 0; k < kSlots; ++k) {
-      for (std::int64_t item = 0; item < kItems; ++item) {
+      for (int k = 0; k < kPolicyTestSlots; ++k) ++count[k][d.items[i * kPolicyTestSlots + k]];
+    for (int k = 0; k < kPolicyTestSlots; ++k) {
+      for (std::int64_t item = 0; item < kPolicyTestItems; ++item) {
         const double p = exact[k][item];
         const bool certain = p < 1e-12 || p > 1 - 1e-12;
         if (!certain) {
@@ -239,8 +243,9 @@ TEST_F(PolicyTest, ExactPropensitiesEqualTheEnumeratedMarginals) {
     const SlateDecision d = act(*policy);
     for (std::size_t i = 0; i < 30; ++i) {
       const auto exact = exact_marginals(*policy, i);
-      for (int k = 0; k < kSlots; ++k)
-        EXPECT_NEAR(d.propensity[i * kSlots + k], exact[k][d.items[i * kSlots + k]], 1e-12)
+      for (int k = 0; k < kPolicyTestSlots; ++k)
+        EXPECT_NEAR(d.propensity[i * kPolicyTestSlots + k],
+                    exact[k][d.items[i * kPolicyTestSlots + k]], 1e-12)
             << kind << " user " << i << " slot " << k;
     }
   }
@@ -277,16 +282,16 @@ TEST_F(PolicyTest, EpsilonGreedyRecordsItsClosedForms) {
   int greedy_slates = 0, other_slates = 0;
   for (std::size_t i = 0; i < 300; ++i) {
     const auto g = greedy_slate(values, env_, i);
-    const std::int32_t* slate = &d.items[i * kSlots];
+    const std::int32_t* slate = &d.items[i * kPolicyTestSlots];
     bool same_prefix = true;
     double uniform_prefix = 1;
-    for (int k = 0; k < kSlots; ++k) {
+    for (int k = 0; k < kPolicyTestSlots; ++k) {
       same_prefix = same_prefix && slate[k] == g[k];
-      uniform_prefix /= static_cast<double>(kItems - k);
-      EXPECT_DOUBLE_EQ(d.propensity[i * kSlots + k],
-                       (slate[k] == g[k] ? 1 - eps : 0.0) + eps / kItems)
+      uniform_prefix /= static_cast<double>(kPolicyTestItems - k);
+      EXPECT_DOUBLE_EQ(d.propensity[i * kPolicyTestSlots + k],
+                       (slate[k] == g[k] ? 1 - eps : 0.0) + eps / kPolicyTestItems)
           << "user " << i << " slot " << k;
-      EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kSlots + k],
+      EXPECT_DOUBLE_EQ(d.prefix_propensity[i * kPolicyTestSlots + k],
                        (same_prefix ? 1 - eps : 0.0) + eps * uniform_prefix)
           << "user " << i << " slot " << k;
     }
@@ -306,19 +311,20 @@ TEST_F(PolicyTest, OracleShowsTheTopKOfTheTrueTopSlotValues) {
   const double threshold = world_.config().choice.no_click_utility;
   for (std::size_t i = 0; i < 40; ++i) {
     // The true value of each item alone in the top slot, in double precision.
-    std::vector<double> value(kItems);
-    for (std::int32_t item = 0; item < kItems; ++item)
+    std::vector<double> value(kPolicyTestItems);
+    for (std::int32_t item = 0; item < kPolicyTestItems; ++item)
       value[item] = (1 / (1 + std::exp(threshold - world_.utility(env_.interest(i), item)))) *
                     (e.click_reward +
                      e.purchase_reward * world_.purchase_probability(
                                              env_.interest(i), env_.price_sensitivity(i), item));
     std::vector<double> best = value;
     std::sort(best.begin(), best.end(), std::greater<double>());
-    for (int k = 0; k < kSlots; ++k) {
+    for (int k = 0; k < kPolicyTestSlots; ++k) {
       // The policy ranks in single precision: near-ties may swap, values may not.
-      EXPECT_NEAR(value[d.items[i * kSlots + k]], best[k], 1e-5) << "user " << i << " slot " << k;
-      EXPECT_EQ(d.propensity[i * kSlots + k], 1.0);
-      EXPECT_EQ(d.prefix_propensity[i * kSlots + k], 1.0);
+      EXPECT_NEAR(value[d.items[i * kPolicyTestSlots + k]], best[k], 1e-5)
+          << "user " << i << " slot " << k;
+      EXPECT_EQ(d.propensity[i * kPolicyTestSlots + k], 1.0);
+      EXPECT_EQ(d.prefix_propensity[i * kPolicyTestSlots + k], 1.0);
     }
     EXPECT_EQ(d.slate_propensity[i], 1.0);
   }
@@ -348,24 +354,25 @@ TEST_F(PolicyTest, HistoryOracleShowsTheTopKForTheMeanFactorOfTheHistory) {
       const float* v = world_.item_factor(env_.history_items()[i * env_.history_length() + h]);
       for (int j = 0; j < dim; ++j) interest[j] += v[j] / length;
     }
-    std::vector<double> value(kItems);
-    for (std::int32_t item = 0; item < kItems; ++item)
+    std::vector<double> value(kPolicyTestItems);
+    for (std::int32_t item = 0; item < kPolicyTestItems; ++item)
       value[item] = (1 / (1 + std::exp(threshold - world_.utility(interest.data(), item)))) *
                     (e.click_reward + e.purchase_reward * world_.purchase_probability(
                                                               interest.data(), sensitivity, item));
     std::vector<double> best = value;
     std::sort(best.begin(), best.end(), std::greater<double>());
-    for (int k = 0; k < kSlots; ++k)
-      EXPECT_NEAR(value[d.items[i * kSlots + k]], best[k], 1e-5) << "user " << i << " slot " << k;
+    for (int k = 0; k < kPolicyTestSlots; ++k)
+      EXPECT_NEAR(value[d.items[i * kPolicyTestSlots + k]], best[k], 1e-5)
+          << "user " << i << " slot " << k;
     EXPECT_EQ(d.slate_propensity[i], 1.0);
-    EXPECT_EQ(noiseless->slate_probability(env_, i, &d.items[i * kSlots]), 1.0);
+    EXPECT_EQ(noiseless->slate_probability(env_, i, &d.items[i * kPolicyTestSlots]), 1.0);
   }
 }
 
 // A world that is not the synthetic one: nobody ever clicks.
 class SilentEnv : public BatchEnv {
  public:
-  SilentEnv() : BatchEnv(tiny_env_config(), kItems) {}
+  SilentEnv() : BatchEnv(tiny_env_config(), kPolicyTestItems) {}
 
  protected:
   void allocate(std::int64_t) override {}
@@ -384,7 +391,7 @@ TEST_F(PolicyTest, ObservationPoliciesActAnywhereHiddenStatePoliciesRefuse) {
   SilentEnv other;
   other.reset(3, 4);
   SlateDecision decision;
-  decision.resize(4, kSlots);
+  decision.resize(4, kPolicyTestSlots);
   for (const std::string kind : {"uniform", "popularity", "history_oracle"})
     EXPECT_NO_THROW(make(kind)->act(other, 0, 4, 1, decision)) << kind;
   for (const std::string kind : {"oracle", "epsilon_greedy", "plackett_luce"}) {
@@ -426,19 +433,20 @@ TEST_F(PolicyTest, PopularityRecordsThePlackettLuceProductOfPopularity) {
   const auto policy = make("popularity");
   EXPECT_EQ(policy->name(), "popularity");
   const double temperature = policy_config("popularity").temperature;
-  std::vector<double> w(kItems);
-  for (std::int64_t i = 0; i < kItems; ++i)
+  std::vector<double> w(kPolicyTestItems);
+  for (std::int64_t i = 0; i < kPolicyTestItems; ++i)
     w[i] = std::exp(world_.popularity_logit()[i] / temperature);
   env_.reset(9, 60);
   const SlateDecision d = act(*policy);
   for (std::size_t i = 0; i < 60; ++i) {
-    const std::int32_t* slate = &d.items[i * kSlots];
-    const auto expected = plackett_luce_prefix(w, slate, kSlots);
-    for (int k = 0; k < kSlots; ++k)
-      EXPECT_NEAR(d.prefix_propensity[i * kSlots + k], expected[k], 1e-13 * expected[k]);
-    EXPECT_NEAR(d.slate_propensity[i], expected[kSlots - 1], 1e-13 * expected[kSlots - 1]);
+    const std::int32_t* slate = &d.items[i * kPolicyTestSlots];
+    const auto expected = plackett_luce_prefix(w, slate, kPolicyTestSlots);
+    for (int k = 0; k < kPolicyTestSlots; ++k)
+      EXPECT_NEAR(d.prefix_propensity[i * kPolicyTestSlots + k], expected[k], 1e-13 * expected[k]);
+    EXPECT_NEAR(d.slate_propensity[i], expected[kPolicyTestSlots - 1],
+                1e-13 * expected[kPolicyTestSlots - 1]);
     // Slot 0's marginal is exact: the first factor.
-    EXPECT_NEAR(d.propensity[i * kSlots], expected[0], 1e-13);
+    EXPECT_NEAR(d.propensity[i * kPolicyTestSlots], expected[0], 1e-13);
   }
 }
 
@@ -453,17 +461,17 @@ TEST_F(PolicyTest, PlackettLuceRecordsThePlackettLuceProductOfOracleValues) {
     // Weights value^(1 / temperature). The policy takes the log of single-precision values,
     // so its weights carry relative errors of about 1e-6 and the products of three ratios
     // a few times that: 2e-5 relative.
-    std::vector<float> value(kItems), scratch(kItems);
+    std::vector<float> value(kPolicyTestItems), scratch(kPolicyTestItems);
     values.compute(env_.interest(i), env_.price_sensitivity(i), value.data(), scratch.data());
-    std::vector<double> w(kItems);
-    for (std::int64_t item = 0; item < kItems; ++item)
+    std::vector<double> w(kPolicyTestItems);
+    for (std::int64_t item = 0; item < kPolicyTestItems; ++item)
       w[item] = std::pow(static_cast<double>(value[item]), 1 / config.temperature);
-    const std::int32_t* slate = &d.items[i * kSlots];
-    const auto expected = plackett_luce_prefix(w, slate, kSlots);
-    for (int k = 0; k < kSlots; ++k)
-      EXPECT_NEAR(d.prefix_propensity[i * kSlots + k], expected[k], 2e-5 * expected[k])
+    const std::int32_t* slate = &d.items[i * kPolicyTestSlots];
+    const auto expected = plackett_luce_prefix(w, slate, kPolicyTestSlots);
+    for (int k = 0; k < kPolicyTestSlots; ++k)
+      EXPECT_NEAR(d.prefix_propensity[i * kPolicyTestSlots + k], expected[k], 2e-5 * expected[k])
           << "user " << i << " slot " << k;
-    EXPECT_NEAR(d.propensity[i * kSlots], expected[0], 2e-5 * expected[0]);
+    EXPECT_NEAR(d.propensity[i * kPolicyTestSlots], expected[0], 2e-5 * expected[0]);
   }
 }
 
@@ -637,11 +645,11 @@ TEST_F(PolicyTest, PlackettLucePropensitiesEstimateTheExactMarginals) {
       // slates (P(item first) is proportional to its weight).
       const auto exact = exact_marginals(*policy, i);
       const std::vector<double> w = exact[0];
-      for (int k = 1; k < kSlots; ++k) {
-        const std::int32_t item = d.items[i * kSlots + k];
-        const ExactTerm term = exact_marginal_term(w, &d.items[i * kSlots], k);
+      for (int k = 1; k < kPolicyTestSlots; ++k) {
+        const std::int32_t item = d.items[i * kPolicyTestSlots + k];
+        const ExactTerm term = exact_marginal_term(w, &d.items[i * kPolicyTestSlots], k);
         EXPECT_NEAR(term.mean, exact[k][item], 1e-12) << "test's own algebra";
-        EXPECT_NEAR(d.propensity[i * kSlots + k], term.mean,
+        EXPECT_NEAR(d.propensity[i * kPolicyTestSlots + k], term.mean,
                     kManySigmas * std::sqrt(term.variance / samples) + 1e-12)
             << kind << " user " << i << " slot " << k;
       }

@@ -25,8 +25,9 @@ using testing::random_slates;
 using testing::tiny_env_config;
 using testing::tiny_world_config;
 
-constexpr std::int64_t kClick = static_cast<std::int64_t>(EventType::kClick);
-constexpr std::int64_t kPurchase = static_cast<std::int64_t>(EventType::kPurchase);
+// The event type codes as the environment's int64 history holds them.
+constexpr std::int64_t kClickType = static_cast<std::int64_t>(EventType::kClick);
+constexpr std::int64_t kPurchaseType = static_cast<std::int64_t>(EventType::kPurchase);
 
 struct Event {
   std::int64_t item;
@@ -120,7 +121,7 @@ TEST(SyntheticEnv, ResetOpensSessionsWithTheEntryEvent) {
     ASSERT_EQ(env.history_lengths()[i], 1) << i;
     EXPECT_GE(env.history_items()[i * 6], 0);
     EXPECT_LT(env.history_items()[i * 6], 12);
-    EXPECT_EQ(env.history_types()[i * 6], kClick);
+    EXPECT_EQ(env.history_types()[i * 6], kClickType);
     for (int e = 1; e < 6; ++e) {
       EXPECT_EQ(env.history_items()[i * 6 + e], BatchEnv::kPad);
       EXPECT_EQ(env.history_types()[i * 6 + e], BatchEnv::kPad);
@@ -225,7 +226,7 @@ TEST(SyntheticEnv, StepAppendsEventsInCanonicalOrderAndTruncatesAtMaxSteps) {
         EXPECT_EQ(env.steps_in_episode()[i], 0);
         // The next session is already there, with its entry event alone.
         ASSERT_EQ(env.history_lengths()[i], 1);
-        EXPECT_EQ(env.history_types()[i * l], kClick);
+        EXPECT_EQ(env.history_types()[i * l], kClickType);
         for (int e = 1; e < l; ++e) EXPECT_EQ(env.history_items()[i * l + e], BatchEnv::kPad);
         log[i] = history_of(env, i);
         steps[i] = 0;
@@ -240,10 +241,10 @@ TEST(SyntheticEnv, StepAppendsEventsInCanonicalOrderAndTruncatesAtMaxSteps) {
       // organic click.
       for (int s = 0; s < k; ++s) {
         if (!(clicks & (1u << s))) continue;
-        log[i].push_back({slates[i * k + s], kClick});
-        if (purchases & (1u << s)) log[i].push_back({slates[i * k + s], kPurchase});
+        log[i].push_back({slates[i * k + s], kClickType});
+        if (purchases & (1u << s)) log[i].push_back({slates[i * k + s], kPurchaseType});
       }
-      if (organic >= 0) log[i].push_back({organic, kClick});
+      if (organic >= 0) log[i].push_back({organic, kClickType});
       // The history keeps the last l events, oldest first, then padding.
       const std::size_t kept = std::min<std::size_t>(log[i].size(), l);
       overflows += log[i].size() > static_cast<std::size_t>(l);

@@ -21,11 +21,11 @@ std::vector<std::size_t> all_rows(std::size_t n) {
   return rows;
 }
 
-double sigmoid(double eta) { return 1.0 / (1.0 + std::exp(-eta)); }
+double logistic(double eta) { return 1.0 / (1.0 + std::exp(-eta)); }
 
 // A known logistic model: eta = 0.8 x1 - 0.5 x2 + effect[a] + slot[pos] + intercept, with the
 // action effects carried partly by one action feature (f = 0, 1, -1).
-struct KnownModel {
+struct KnownLogisticModel {
   double w1 = 0.8, w2 = -0.5;
   std::vector<double> effect = {0.0, 0.6, -0.4};
   std::vector<double> slot = {0.0, -0.7};
@@ -37,7 +37,7 @@ struct KnownModel {
   }
 };
 
-RewardModelData generate(const KnownModel& truth, std::size_t n, std::uint64_t seed) {
+RewardModelData generate(const KnownLogisticModel& truth, std::size_t n, std::uint64_t seed) {
   RewardModelData d;
   d.rows = n;
   d.context_dim = 2;
@@ -51,13 +51,13 @@ RewardModelData generate(const KnownModel& truth, std::size_t n, std::uint64_t s
     d.context.push_back(2.0 * uniform01(rng) - 1.0);
     d.action.push_back(static_cast<std::int32_t>(uniform_index(rng, 3)));
     d.position.push_back(static_cast<std::int32_t>(uniform_index(rng, 2)));
-    d.reward.push_back(uniform01(rng) < sigmoid(truth.eta(d, i)) ? 1.0 : 0.0);
+    d.reward.push_back(uniform01(rng) < logistic(truth.eta(d, i)) ? 1.0 : 0.0);
   }
   return d;
 }
 
 TEST(LogisticRewardModel, RecoversKnownCoefficientsWithinTheirStandardErrors) {
-  const KnownModel truth;
+  const KnownLogisticModel truth;
   const RewardModelData data = generate(truth, 40000, 7);
   RewardModelConfig config;
   config.l2 = 0.0;
@@ -81,7 +81,7 @@ TEST(LogisticRewardModel, RecoversKnownCoefficientsWithinTheirStandardErrors) {
     Eigen::VectorXd z(6);
     z << data.context[2 * i], data.context[2 * i + 1], data.action[i] == 1, data.action[i] == 2,
         data.position[i] == 1, 1.0;
-    const double p = sigmoid(truth.eta(data, i));
+    const double p = logistic(truth.eta(data, i));
     fisher += p * (1 - p) * z * z.transpose();
   }
   const Eigen::MatrixXd covariance = fisher.inverse();
@@ -94,7 +94,7 @@ TEST(LogisticRewardModel, RecoversKnownCoefficientsWithinTheirStandardErrors) {
 }
 
 TEST(LogisticRewardModel, PredictGivesEveryActionAndPredictLoggedTheLoggedOne) {
-  const RewardModelData data = generate(KnownModel{}, 2000, 3);
+  const RewardModelData data = generate(KnownLogisticModel{}, 2000, 3);
   RewardModelConfig config;
   const LogisticRewardModel model(config, data, all_rows(data.rows));
   const std::vector<double> logged = model.predict_logged();
@@ -104,14 +104,14 @@ TEST(LogisticRewardModel, PredictGivesEveryActionAndPredictLoggedTheLoggedOne) {
     model.predict(row, data.position[row], by_action);
     EXPECT_DOUBLE_EQ(logged[row], by_action[data.action[row]]);
     for (int a = 0; a < 3; ++a) {
-      EXPECT_NEAR(by_action[a], sigmoid(model.logit(row, a, data.position[row])), 1e-12);
+      EXPECT_NEAR(by_action[a], logistic(model.logit(row, a, data.position[row])), 1e-12);
     }
   }
 }
 
 // With every weight shrunk to zero the unpenalised intercept alone fits: q = mean reward.
 TEST(LogisticRewardModel, HeavyL2LeavesOnlyTheUnpenalisedInterceptAtTheMeanReward) {
-  const RewardModelData data = generate(KnownModel{}, 5000, 11);
+  const RewardModelData data = generate(KnownLogisticModel{}, 5000, 11);
   RewardModelConfig config;
   config.l2 = 1e6;
   const LogisticRewardModel model(config, data, all_rows(data.rows));
@@ -121,7 +121,7 @@ TEST(LogisticRewardModel, HeavyL2LeavesOnlyTheUnpenalisedInterceptAtTheMeanRewar
 }
 
 TEST(LogisticRewardModel, L2ShrinksTheWeights) {
-  const RewardModelData data = generate(KnownModel{}, 5000, 13);
+  const RewardModelData data = generate(KnownLogisticModel{}, 5000, 13);
   double previous = INFINITY;
   for (double l2 : {0.0, 0.01, 0.1, 1.0}) {
     RewardModelConfig config;
@@ -175,7 +175,7 @@ TEST(LogisticRewardModel, SeparableDataStaysFinite) {
 // Rewards outside [0, 1] (click 0.2, purchase 1.2) are fitted on [0, 1.2] and mapped back: with
 // the weights shrunk away q is the mean reward.
 TEST(LogisticRewardModel, RewardsOutsideTheUnitIntervalAreRescaled) {
-  RewardModelData data = generate(KnownModel{}, 3000, 17);
+  RewardModelData data = generate(KnownLogisticModel{}, 3000, 17);
   for (std::size_t i = 0; i < data.rows; ++i) {
     data.reward[i] = (i % 3 == 0) ? 1.2 : (i % 3 == 1 ? 0.2 : 0.0);
   }
@@ -188,7 +188,7 @@ TEST(LogisticRewardModel, RewardsOutsideTheUnitIntervalAreRescaled) {
 }
 
 TEST(LogisticRewardModel, InvalidDataNamesTheFieldAndRow) {
-  RewardModelData data = generate(KnownModel{}, 10, 1);
+  RewardModelData data = generate(KnownLogisticModel{}, 10, 1);
   data.action[3] = 7;
   RewardModelConfig config;
   try {

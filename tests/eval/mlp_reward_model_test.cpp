@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/seeding.h"
+#include "eval/held_out_predictions.h"
 #include "eval/logistic_reward_model.h"
 #include "eval/reward_model.h"
 
@@ -93,11 +94,14 @@ TEST(MlpRewardModel, TheSameSeedGivesTheSamePredictions) {
   config.kind = "mlp";
   config.epochs = 3;
   config.batch_size = 64;
-  const std::vector<double> first = fit_reward_model(config, data)->predict_logged();
-  const std::vector<double> second = fit_reward_model(config, data)->predict_logged();
+  const std::vector<double> first =
+      fit_reward_model(config, data, train_mlp_reward_model)->predict_logged();
+  const std::vector<double> second =
+      fit_reward_model(config, data, train_mlp_reward_model)->predict_logged();
   EXPECT_EQ(first, second);
   data.seed = 5;
-  const std::vector<double> other_seed = fit_reward_model(config, data)->predict_logged();
+  const std::vector<double> other_seed =
+      fit_reward_model(config, data, train_mlp_reward_model)->predict_logged();
   EXPECT_NE(first, other_seed);
 }
 
@@ -134,6 +138,16 @@ TEST(MlpRewardModel, RewardsOutsideTheUnitIntervalAreFittedBySquaredError) {
   // empirical mean, so they do not enter).
   EXPECT_NEAR(q[0], sum[0] / count[0], 0.02);
   EXPECT_NEAR(q[1], sum[1] / count[1], 0.02);
+}
+
+TEST(MlpRewardModel, CrossFittedRowsArePredictedByAModelThatNeverSawThem) {
+  RewardModelConfig config;
+  config.kind = "mlp";
+  config.folds = 3;
+  config.epochs = 5;
+  config.hidden = 8;
+  config.batch_size = 32;
+  testing::expect_held_out_predictions(config, 120, train_mlp_reward_model);
 }
 
 }  // namespace

@@ -11,9 +11,9 @@ namespace shoprl {
 namespace {
 
 // q(row, a, slot) = row + 10 a: every row and action distinguishable.
-class KnownModel final : public RewardModel {
+class KnownObpModel final : public RewardModel {
  public:
-  explicit KnownModel(const RewardModelData& data) : RewardModel(data) {}
+  explicit KnownObpModel(const RewardModelData& data) : RewardModel(data) {}
   void predict(std::size_t row, int, double* out) const override {
     for (int a = 0; a < data().actions; ++a) out[a] = static_cast<double>(row) + 10.0 * a;
   }
@@ -40,7 +40,7 @@ TEST(ObpRewardModel, SecondPassWeighsTheModelByEachRowsActionDist) {
   EXPECT_EQ(data.rows, 5u);
   EXPECT_EQ(data.actions, 3);
   EXPECT_EQ(data.action, (std::vector<std::int32_t>{0, 1, 2, 1, 0}));
-  const KnownModel model(data);
+  const KnownObpModel model(data);
   add_obp_reward_model_predictions(path, input, model, options.block_bytes);
   const std::vector<double> q_logged = {0, 11, 22, 13, 4};
   const std::vector<double> q_target = {0 + 0, 1 + 10, 2 + 5, 3 + 0.3 * 10 + 0.5 * 20, 4 + 20};

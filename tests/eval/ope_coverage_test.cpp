@@ -22,18 +22,18 @@
 namespace shoprl {
 namespace {
 
-constexpr int kSlots = 2;
-constexpr std::int64_t kItems = 8;
+constexpr int kCoverageSlots = 2;
+constexpr std::int64_t kCoverageItems = 8;
 
 WorldConfig bandit_world() {
-  WorldConfig world = testing::gentle_world_config(kItems, 50);
+  WorldConfig world = testing::gentle_world_config(kCoverageItems, 50);
   world.entry_event = false;
   world.choice.model = "pbm";
   return world;
 }
 
 EnvConfig bandit_env() {
-  EnvConfig env = testing::tiny_env_config(kSlots);
+  EnvConfig env = testing::tiny_env_config(kCoverageSlots);
   env.max_steps = 1;
   return env;
 }
@@ -61,26 +61,26 @@ Replicate replicate(const std::string& logging, const std::string& target, bool 
   synth.value_policies.clear();
   const SynthesizedLogs logs =
       synthesize_logs(bandit_world(), bandit_env(), policy_config(logging), synth, seed, "");
-  const SyntheticWorld world(bandit_world(), kSlots, world_seed(seed));
+  const SyntheticWorld world(bandit_world(), kCoverageSlots, world_seed(seed));
   const SyntheticEnv env(world, bandit_env());
   const auto target_policy = make_policy(policy_config(target), env, 7, "target");
 
   // The target's slot marginals, by enumerating every ordered slate (56 of them).
-  std::vector<double> marginal(kSlots * kItems, 0.0);
-  for (std::int32_t a = 0; a < kItems; ++a) {
-    for (std::int32_t b = 0; b < kItems; ++b) {
+  std::vector<double> marginal(kCoverageSlots * kCoverageItems, 0.0);
+  for (std::int32_t a = 0; a < kCoverageItems; ++a) {
+    for (std::int32_t b = 0; b < kCoverageItems; ++b) {
       if (a == b) continue;
-      const std::int32_t slate[kSlots] = {a, b};
+      const std::int32_t slate[kCoverageSlots] = {a, b};
       const double p = target_policy->slate_probability(env, 0, slate);
       marginal[a] += p;
-      marginal[kItems + b] += p;
+      marginal[kCoverageItems + b] += p;
     }
   }
   const SlotDistributionPolicy policy(
       target,
       with_slates ? SlotDistributionPolicy::Structure::kUniformWithoutReplacement
                   : SlotDistributionPolicy::Structure::kMarginalsOnly,
-      kSlots, kItems, marginal);
+      kCoverageSlots, kCoverageItems, marginal);
   Replicate out;
   out.rounds = logged_rounds_from_store(logs.store, policy, "all").rounds;
   out.rounds.reward_min = 0.0;
@@ -93,7 +93,7 @@ Replicate replicate(const std::string& logging, const std::string& target, bool 
 }
 
 double truth_in_unit(const Estimate& estimate, double session_value) {
-  return estimate.unit == "round" ? session_value / kSlots : session_value;
+  return estimate.unit == "round" ? session_value / kCoverageSlots : session_value;
 }
 
 struct Tally {

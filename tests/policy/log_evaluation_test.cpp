@@ -26,11 +26,12 @@
 namespace shoprl {
 namespace {
 
-constexpr std::uint64_t kSeed = 4321;
-constexpr std::int64_t kItems = 12;
-constexpr int kSlots = 3;
+constexpr std::uint64_t kLogEvalSeed = 4321;
+constexpr std::int64_t kLogEvalItems = 12;
+constexpr int kLogEvalSlots = 3;
 
-SlateRuleConfig rule_of(const std::string& name, double epsilon = 0.1, double temperature = 1.0) {
+SlateRuleConfig log_eval_rule_of(const std::string& name, double epsilon = 0.1,
+                                 double temperature = 1.0) {
   SlateRuleConfig rule;
   rule.rule = name;
   rule.epsilon = epsilon;
@@ -45,8 +46,8 @@ ScoringFunction constant_scorer(std::int64_t items) {
 // Logs of a tiny world: 200 sessions of at most 3 slates of 3 out of 12 items, logged by a
 // Plackett-Luce policy; /truth values the uniform policy.
 struct TinyLogs {
-  WorldConfig world = testing::tiny_world_config(kItems, 40);
-  EnvConfig env = testing::tiny_env_config(kSlots);
+  WorldConfig world = testing::tiny_world_config(kLogEvalItems, 40);
+  EnvConfig env = testing::tiny_env_config(kLogEvalSlots);
   SynthesizedLogs logs;
   TinyLogs() {
     env.max_steps = 3;
@@ -59,7 +60,7 @@ struct TinyLogs {
     synth.batch_size = 50;
     synth.value_episodes = 2000;
     synth.value_policies = {"uniform"};
-    logs = synthesize_logs(world, env, logging, synth, kSeed, "world:\n  items: 12\n");
+    logs = synthesize_logs(world, env, logging, synth, kLogEvalSeed, "world:\n  items: 12\n");
   }
 };
 
@@ -91,13 +92,13 @@ TEST_F(LogEvaluation, EpsilonOneIsExactlyTheUniformPath) {
   // The context-free path, as `shoprl evaluate` runs it for evaluate.policy.kind = uniform.
   const SlotDistributionPolicy uniform = make_evaluation_policy(EvaluationPolicyConfig{}, store());
   StoreRounds theirs = logged_rounds_from_store(store(), uniform, o.split);
-  theirs.model_data.seed = reward_model_seed(kSeed);
+  theirs.model_data.seed = reward_model_seed(kLogEvalSeed);
   const auto their_model = fit_reward_model(o.reward_model, theirs.model_data);
   add_reward_model_predictions(theirs, *their_model, uniform);
   // Ours, with the same fitted model (the model reads rows by index: the rows are the same).
-  const StoreRounds ours =
-      scoring_policy_rounds(store(), constant_scorer(kItems), kItems,
-                            rule_of("epsilon_greedy", 1.0), kSlots, o, their_model.get(), kSeed);
+  const StoreRounds ours = scoring_policy_rounds(
+      store(), constant_scorer(kLogEvalItems), kLogEvalItems,
+      log_eval_rule_of("epsilon_greedy", 1.0), kLogEvalSlots, o, their_model.get(), kLogEvalSeed);
   const LoggedRounds& a = ours.rounds;
   const LoggedRounds& b = theirs.rounds;
   ASSERT_EQ(a.size(), b.size());
@@ -126,9 +127,10 @@ TEST_F(LogEvaluation, BoltzmannOverEqualScoresHasTheUniformPrefixes) {
   const LogEvaluationOptions o = options();
   const SlotDistributionPolicy uniform = make_evaluation_policy(EvaluationPolicyConfig{}, store());
   const LoggedRounds b = logged_rounds_from_store(store(), uniform, o.split).rounds;
-  const LoggedRounds a = scoring_policy_rounds(store(), constant_scorer(kItems), kItems,
-                                               rule_of("boltzmann"), kSlots, o, nullptr, kSeed)
-                             .rounds;
+  const LoggedRounds a =
+      scoring_policy_rounds(store(), constant_scorer(kLogEvalItems), kLogEvalItems,
+                            log_eval_rule_of("boltzmann"), kLogEvalSlots, o, nullptr, kLogEvalSeed)
+          .rounds;
   ASSERT_EQ(a.size(), b.size());
   double slot1_sum = 0;
   std::size_t slot1_rows = 0;
@@ -136,7 +138,7 @@ TEST_F(LogEvaluation, BoltzmannOverEqualScoresHasTheUniformPrefixes) {
     EXPECT_NEAR(a.prefix_target_pscore[r], b.prefix_target_pscore[r], 1e-12);
     EXPECT_NEAR(a.slate_target_pscore[r], b.slate_target_pscore[r], 1e-12);
     if (a.position[r] == 0) {
-      EXPECT_NEAR(a.target_pscore[r], 1.0 / kItems, 1e-12);
+      EXPECT_NEAR(a.target_pscore[r], 1.0 / kLogEvalItems, 1e-12);
     }
     if (a.position[r] == 1) {
       slot1_sum += a.target_pscore[r];
@@ -145,8 +147,8 @@ TEST_F(LogEvaluation, BoltzmannOverEqualScoresHasTheUniformPrefixes) {
   }
   // Each sampled marginal term of an equal-weight catalogue is 0 or 1 / (I - 1): the mean over
   // rows of per-row means of 64 terms is 1/I within a few standard errors of that range.
-  const double se = 0.5 / (kItems - 1) / std::sqrt(64.0 * slot1_rows);
-  EXPECT_NEAR(slot1_sum / slot1_rows, 1.0 / kItems, testing::kSigmas * se * 4);
+  const double se = 0.5 / (kLogEvalItems - 1) / std::sqrt(64.0 * slot1_rows);
+  EXPECT_NEAR(slot1_sum / slot1_rows, 1.0 / kLogEvalItems, testing::kSigmas * se * 4);
   EXPECT_TRUE(a.q_target.empty());
 }
 
@@ -159,14 +161,16 @@ TEST_F(LogEvaluation, RoundsDoNotDependOnTheBatchSize) {
     // Depends on the history: the last item's neighbours score high.
     const torch::Tensor last =
         batch.items.gather(1, (batch.lengths - 1).clamp_min(0).view({-1, 1}));
-    const torch::Tensor items = torch::arange(kItems).view({1, -1});
+    const torch::Tensor items = torch::arange(kLogEvalItems).view({1, -1});
     return -(items - last).abs().to(torch::kFloat32) * 0.5;
   };
   const LoggedRounds a =
-      scoring_policy_rounds(store(), score, kItems, rule_of("boltzmann"), kSlots, small, nullptr, 3)
+      scoring_policy_rounds(store(), score, kLogEvalItems, log_eval_rule_of("boltzmann"),
+                            kLogEvalSlots, small, nullptr, 3)
           .rounds;
   const LoggedRounds b =
-      scoring_policy_rounds(store(), score, kItems, rule_of("boltzmann"), kSlots, large, nullptr, 3)
+      scoring_policy_rounds(store(), score, kLogEvalItems, log_eval_rule_of("boltzmann"),
+                            kLogEvalSlots, large, nullptr, 3)
           .rounds;
   EXPECT_EQ(a.target_pscore, b.target_pscore);
   EXPECT_EQ(a.prefix_target_pscore, b.prefix_target_pscore);
@@ -177,12 +181,13 @@ TEST_F(LogEvaluation, ReportCarriesTheTrueValueFromTheWorld) {
   LogEvaluationOptions o = options();
   o.ranking = true;
   o.name = "uniform-network";
-  const SyntheticWorld world(logs_->world, kSlots, world_seed(kSeed));
+  const SyntheticWorld world(logs_->world, kLogEvalSlots, world_seed(kLogEvalSeed));
   o.world = &world;
   o.env = logs_->env;
   o.truth_episodes = 2000;
   const EvaluationReport report = evaluate_scoring_policy_on_logs(
-      store(), constant_scorer(kItems), kItems, rule_of("epsilon_greedy", 1.0), kSlots, o, kSeed);
+      store(), constant_scorer(kLogEvalItems), kLogEvalItems,
+      log_eval_rule_of("epsilon_greedy", 1.0), kLogEvalSlots, o, kLogEvalSeed);
   EXPECT_EQ(
       report.rounds,
       logged_rounds_from_store(store(), make_evaluation_policy({}, store()), "all").rounds.size());
@@ -224,7 +229,7 @@ TEST(LogEvaluationHistory, ScorerSeesTheEventsBeforeEachSlate) {
   LogEvaluationOptions o;
   o.split = "all";
   o.history_length = 4;
-  scoring_policy_rounds(store, recorder, 3, rule_of("top_k"), 2, o, nullptr, 1);
+  scoring_policy_rounds(store, recorder, 3, log_eval_rule_of("top_k"), 2, o, nullptr, 1);
   ASSERT_EQ(seen.size(), 1u);
   const SessionBatch& b = seen[0];
   ASSERT_EQ(b.size(), 2);
@@ -239,7 +244,7 @@ TEST(LogEvaluationHistory, ScorerSeesTheEventsBeforeEachSlate) {
   store.impressions.time_ms = {1500, 1500, 5000, 5000};
   o.history_length = 1;
   seen.clear();
-  scoring_policy_rounds(store, recorder, 3, rule_of("top_k"), 2, o, nullptr, 1);
+  scoring_policy_rounds(store, recorder, 3, log_eval_rule_of("top_k"), 2, o, nullptr, 1);
   EXPECT_EQ(seen[0].items[1][0].item<std::int64_t>(), 2);
   EXPECT_EQ(seen[0].types[1][0].item<std::int64_t>(), 0);
 }
@@ -253,7 +258,7 @@ TEST(LogEvaluationHistory, TopKProbabilitiesFollowTheScores) {
   LogEvaluationOptions o;
   o.split = "all";
   const LoggedRounds r =
-      scoring_policy_rounds(store, scorer, 3, rule_of("top_k"), 2, o, nullptr, 1).rounds;
+      scoring_policy_rounds(store, scorer, 3, log_eval_rule_of("top_k"), 2, o, nullptr, 1).rounds;
   EXPECT_EQ(r.target_pscore, (std::vector<double>{1, 1, 0, 0}));
   EXPECT_EQ(r.prefix_target_pscore, (std::vector<double>{1, 1, 0, 0}));
   EXPECT_EQ(r.slate_target_pscore, (std::vector<double>{1, 1, 0, 0}));
@@ -264,25 +269,25 @@ TEST(LogEvaluationHistory, RefusesBadInput) {
   const SessionStore store = testing::tiny_store(true);
   LogEvaluationOptions o;
   o.split = "all";
-  EXPECT_THROW(
-      scoring_policy_rounds(store, constant_scorer(4), 4, rule_of("top_k"), 2, o, nullptr, 1),
-      ConfigError);  // not the store's catalogue
-  EXPECT_THROW(
-      scoring_policy_rounds(store, constant_scorer(3), 3, rule_of("top_k"), 4, o, nullptr, 1),
-      ConfigError);  // slate larger than the catalogue
-  EXPECT_THROW(
-      scoring_policy_rounds(store, constant_scorer(3), 3, rule_of("argmax"), 2, o, nullptr, 1),
-      ConfigError);
-  EXPECT_THROW(
-      scoring_policy_rounds(store, ScoringFunction(), 3, rule_of("top_k"), 2, o, nullptr, 1),
-      ConfigError);
-  EXPECT_THROW(
-      scoring_policy_rounds(store, constant_scorer(2), 3, rule_of("top_k"), 2, o, nullptr, 1),
-      Error);  // scores of the wrong width
+  EXPECT_THROW(scoring_policy_rounds(store, constant_scorer(4), 4, log_eval_rule_of("top_k"), 2, o,
+                                     nullptr, 1),
+               ConfigError);  // not the store's catalogue
+  EXPECT_THROW(scoring_policy_rounds(store, constant_scorer(3), 3, log_eval_rule_of("top_k"), 4, o,
+                                     nullptr, 1),
+               ConfigError);  // slate larger than the catalogue
+  EXPECT_THROW(scoring_policy_rounds(store, constant_scorer(3), 3, log_eval_rule_of("argmax"), 2, o,
+                                     nullptr, 1),
+               ConfigError);
+  EXPECT_THROW(scoring_policy_rounds(store, ScoringFunction(), 3, log_eval_rule_of("top_k"), 2, o,
+                                     nullptr, 1),
+               ConfigError);
+  EXPECT_THROW(scoring_policy_rounds(store, constant_scorer(2), 3, log_eval_rule_of("top_k"), 2, o,
+                                     nullptr, 1),
+               Error);  // scores of the wrong width
   o.split = "holdout";
-  EXPECT_THROW(
-      scoring_policy_rounds(store, constant_scorer(3), 3, rule_of("top_k"), 2, o, nullptr, 1),
-      ConfigError);
+  EXPECT_THROW(scoring_policy_rounds(store, constant_scorer(3), 3, log_eval_rule_of("top_k"), 2, o,
+                                     nullptr, 1),
+               ConfigError);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "agent/offline_fixtures.h"
 #include "core/error.h"
+#include "testing/event_codes.h"
 
 namespace shoprl {
 namespace {
@@ -17,13 +18,13 @@ namespace {
 using testing::hand_built_store;
 using testing::LoggedEvent;
 
-constexpr std::int64_t kItems = 7;
-constexpr auto kClick = EventType::kClick;
-constexpr auto kPurchase = EventType::kPurchase;
+constexpr std::int64_t kScorerItems = 7;
+using testing::kClick;
+using testing::kPurchase;
 
 PolicyNetwork random_network() {
   torch::manual_seed(5);
-  return PolicyNetwork(testing::tiny_policy_config(), kItems, PolicyHeads{});
+  return PolicyNetwork(testing::tiny_policy_config(), kScorerItems, PolicyHeads{});
 }
 
 // The network's scores for one prefix, computed alone.
@@ -43,21 +44,21 @@ torch::Tensor direct_scores(PolicyNetwork& net, const std::vector<LoggedEvent>& 
 
 TEST(NetworkScorer, PassesPaddedPrefixesAndCopiesBackTheScores) {
   PolicyNetwork net = random_network();
-  const auto scorer = make_network_scorer("net", kItems, [&net](const SessionBatch& batch) {
+  const auto scorer = make_network_scorer("net", kScorerItems, [&net](const SessionBatch& batch) {
     return net->item_scores(net->encode(batch));
   });
   EXPECT_EQ(scorer->name(), "net");
-  EXPECT_EQ(scorer->num_items(), static_cast<std::size_t>(kItems));
+  EXPECT_EQ(scorer->num_items(), static_cast<std::size_t>(kScorerItems));
   const std::vector<std::int32_t> items = {3, 1, 6, 2, -1, -1};
   const std::vector<std::int8_t> types = {0, 0, 2, 0, -1, -1};
   const std::vector<std::int32_t> lengths = {3, 1};
-  std::vector<float> scores(2 * kItems);
+  std::vector<float> scores(2 * kScorerItems);
   scorer->score(items.data(), types.data(), lengths.data(), 2, 3, scores.data());
   const torch::Tensor first = direct_scores(net, {{3, kClick}, {1, kClick}, {6, kPurchase}});
   const torch::Tensor second = direct_scores(net, {{2, kClick}});
-  for (std::int64_t i = 0; i < kItems; ++i) {
+  for (std::int64_t i = 0; i < kScorerItems; ++i) {
     EXPECT_NEAR(scores[i], first[i].item<float>(), 1e-5) << i;
-    EXPECT_NEAR(scores[kItems + i], second[i].item<float>(), 1e-5) << i;
+    EXPECT_NEAR(scores[kScorerItems + i], second[i].item<float>(), 1e-5) << i;
   }
 }
 
@@ -67,8 +68,8 @@ TEST(NetworkScorer, RankingMetricsEqualADirectComputation) {
       {{0, kClick}, {2, kClick}, {2, kPurchase}, {5, kClick}},
       {{4, kClick}, {1, kClick}},
       {{6, kClick}, {3, kClick}, {0, kClick}, {0, kPurchase}}};
-  const SessionStore store = hand_built_store(kItems, sessions, Split::kTest);
-  const auto scorer = make_network_scorer("net", kItems, [&net](const SessionBatch& batch) {
+  const SessionStore store = hand_built_store(kScorerItems, sessions, Split::kTest);
+  const auto scorer = make_network_scorer("net", kScorerItems, [&net](const SessionBatch& batch) {
     return net->item_scores(net->encode(batch));
   });
   RankingConfig config;
@@ -105,13 +106,13 @@ TEST(NetworkScorer, RankingMetricsEqualADirectComputation) {
 }
 
 TEST(NetworkScorer, RejectsScoresOfTheWrongShape) {
-  const auto scorer = make_network_scorer("bad", kItems, [](const SessionBatch& batch) {
-    return torch::zeros({batch.size(), kItems - 1});
+  const auto scorer = make_network_scorer("bad", kScorerItems, [](const SessionBatch& batch) {
+    return torch::zeros({batch.size(), kScorerItems - 1});
   });
   const std::vector<std::int32_t> items = {1};
   const std::vector<std::int8_t> types = {0};
   const std::vector<std::int32_t> lengths = {1};
-  std::vector<float> scores(kItems);
+  std::vector<float> scores(kScorerItems);
   EXPECT_THROW(scorer->score(items.data(), types.data(), lengths.data(), 1, 1, scores.data()),
                DataError);
 }

@@ -26,10 +26,11 @@ namespace {
 using testing::gentle_world_config;
 using testing::tiny_env_config;
 
-constexpr std::int64_t kItems = 30;
-constexpr int kSlots = 4;
+constexpr std::int64_t kPolicyItems = 30;
+constexpr int kPolicySlots = 4;
 
-SlateRuleConfig rule_of(const std::string& name, double temperature = 1.0, double epsilon = 0.1) {
+SlateRuleConfig policy_rule_of(const std::string& name, double temperature = 1.0,
+                               double epsilon = 0.1) {
   SlateRuleConfig rule;
   rule.rule = name;
   rule.temperature = temperature;
@@ -55,14 +56,15 @@ ScoringFunction history_scorer(std::int64_t items) {
 class NetworkSlatePolicyTest : public ::testing::Test {
  protected:
   NetworkSlatePolicyTest()
-      : world_(gentle_world_config(kItems, 50), kSlots, 17), env_config_(tiny_env_config(kSlots)) {
+      : world_(gentle_world_config(kPolicyItems, 50), kPolicySlots, 17),
+        env_config_(tiny_env_config(kPolicySlots)) {
     env_config_.max_steps = 6;
   }
   SlateDecision act(const SlatePolicy& policy, const BatchEnv& env,
                     const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
                     std::uint64_t seed) {
     SlateDecision decision;
-    decision.resize(env.batch_size(), kSlots);
+    decision.resize(env.batch_size(), kPolicySlots);
     for (const auto& [begin, end] : ranges) policy.act(env, begin, end, seed, decision);
     return decision;
   }
@@ -73,7 +75,8 @@ class NetworkSlatePolicyTest : public ::testing::Test {
 
 TEST_F(NetworkSlatePolicyTest, SlatesDoNotDependOnTheRange) {
   for (const std::string name : {"boltzmann", "epsilon_greedy", "top_k"}) {
-    const NetworkSlatePolicy policy(history_scorer(kItems), kItems, rule_of(name, 0.5, 0.3), 16);
+    const NetworkSlatePolicy policy(history_scorer(kPolicyItems), kPolicyItems,
+                                    policy_rule_of(name, 0.5, 0.3), 16);
     SyntheticEnv env(world_, env_config_);
     constexpr std::int64_t kUsers = 40;
     env.reset(3, kUsers);
@@ -86,11 +89,12 @@ TEST_F(NetworkSlatePolicyTest, SlatesDoNotDependOnTheRange) {
       EXPECT_EQ(whole.prefix_propensity, halves.prefix_propensity) << name;
       EXPECT_EQ(whole.slate_propensity, halves.slate_propensity) << name;
       for (std::int64_t i = 0; i < kUsers; ++i) {
-        const std::int32_t* slate = &whole.items[i * kSlots];
+        const std::int32_t* slate = &whole.items[i * kPolicySlots];
         EXPECT_NEAR(policy.slate_probability(env, i, slate), whole.slate_propensity[i], 1e-15);
         EXPECT_GT(whole.slate_propensity[i], 0.0);
-        for (int k = 0; k < kSlots; ++k)
-          EXPECT_GE(whole.propensity[i * kSlots + k], whole.prefix_propensity[i * kSlots + k]);
+        for (int k = 0; k < kPolicySlots; ++k)
+          EXPECT_GE(whole.propensity[i * kPolicySlots + k],
+                    whole.prefix_propensity[i * kPolicySlots + k]);
       }
       env.step(whole.items);
     }
@@ -98,7 +102,8 @@ TEST_F(NetworkSlatePolicyTest, SlatesDoNotDependOnTheRange) {
 }
 
 TEST_F(NetworkSlatePolicyTest, ValueDoesNotDependOnThreads) {
-  const NetworkSlatePolicy policy(history_scorer(kItems), kItems, rule_of("boltzmann", 0.5), 8);
+  const NetworkSlatePolicy policy(history_scorer(kPolicyItems), kPolicyItems,
+                                  policy_rule_of("boltzmann", 0.5), 8);
   EnvConfig one = env_config_, two = env_config_;
   one.threads = 1;
   two.threads = 2;
@@ -120,8 +125,8 @@ TEST_F(NetworkSlatePolicyTest, PopularityScoresReproduceThePopularityPolicy) {
       [popularity](const SessionBatch& batch) {
         return popularity.expand({batch.size(), -1});
       },
-      kItems, rule_of("boltzmann", kTemperature), 32);
-  const auto reference = make_popularity_policy(world_, kSlots, kTemperature, 32);
+      kPolicyItems, policy_rule_of("boltzmann", kTemperature), 32);
+  const auto reference = make_popularity_policy(world_, kPolicySlots, kTemperature, 32);
   SyntheticEnv env(world_, env_config_);
   env.reset(8, 64);
   const SlateDecision ours = act(network, env, {{0, 64}}, 21);
@@ -145,10 +150,10 @@ TEST_F(NetworkSlatePolicyTest, PolicyNetworkActsThroughItsItemHead) {
   config.embedding_dim = 8;
   config.hidden_dim = 8;
   config.history_length = 4;  // shorter than the environment's 6: the network crops
-  PolicyNetwork network(config, kItems, PolicyHeads{});
+  PolicyNetwork network(config, kPolicyItems, PolicyHeads{});
   network->eval();
-  const NetworkSlatePolicy policy(item_head_scoring(network), kItems, rule_of("boltzmann", 0.2), 8,
-                                  "gru");
+  const NetworkSlatePolicy policy(item_head_scoring(network), kPolicyItems,
+                                  policy_rule_of("boltzmann", 0.2), 8, "gru");
   SyntheticEnv env(world_, env_config_);
   env.reset(6, 24);
   for (int step = 0; step < 3; ++step) {
@@ -162,10 +167,11 @@ TEST_F(NetworkSlatePolicyTest, PolicyNetworkActsThroughItsItemHead) {
   EXPECT_GT(value.metrics.steps, 0);
   // Dropout in training mode would make slates random: refused.
   config.dropout = 0.5;
-  PolicyNetwork training(config, kItems, PolicyHeads{});
-  const NetworkSlatePolicy careless(item_head_scoring(training), kItems, rule_of("top_k"));
+  PolicyNetwork training(config, kPolicyItems, PolicyHeads{});
+  const NetworkSlatePolicy careless(item_head_scoring(training), kPolicyItems,
+                                    policy_rule_of("top_k"));
   SlateDecision decision;
-  decision.resize(24, kSlots);
+  decision.resize(24, kPolicySlots);
   EXPECT_THROW(careless.act(env, 0, 24, 1, decision), Error);
 }
 
@@ -190,7 +196,7 @@ TEST(NetworkSlatePolicyLearnedEnv, ReproducesThePopularityPolicyInTheLearnedSimu
       [popularity](const SessionBatch& batch) {
         return popularity.expand({batch.size(), -1});
       },
-      kSimItems, rule_of("boltzmann"), 16);
+      kSimItems, policy_rule_of("boltzmann"), 16);
   const auto reference = make_popularity_policy(world, 3, 1.0, 16);
   const PolicyValueEstimate ours = monte_carlo_policy_value(env, network, 300, 100, 12);
   const PolicyValueEstimate theirs = monte_carlo_policy_value(env, *reference, 300, 100, 12);
@@ -200,20 +206,20 @@ TEST(NetworkSlatePolicyLearnedEnv, ReproducesThePopularityPolicyInTheLearnedSimu
 }
 
 TEST_F(NetworkSlatePolicyTest, MinusInfinityMasksItems) {
-  // Items 0..kItems-6 scored -inf: boltzmann shows only the last 6, each with a positive
+  // Items 0..kPolicyItems-6 scored -inf: boltzmann shows only the last 6, each with a positive
   // propensity.
   const NetworkSlatePolicy policy(
       [](const SessionBatch& batch) {
-        torch::Tensor scores = torch::full({batch.size(), kItems}, -INFINITY);
-        scores.narrow(1, kItems - 6, 6).fill_(0.0);
+        torch::Tensor scores = torch::full({batch.size(), kPolicyItems}, -INFINITY);
+        scores.narrow(1, kPolicyItems - 6, 6).fill_(0.0);
         return scores;
       },
-      kItems, rule_of("boltzmann"), 8);
+      kPolicyItems, policy_rule_of("boltzmann"), 8);
   SyntheticEnv env(world_, env_config_);
   env.reset(2, 30);
   const SlateDecision d = act(policy, env, {{0, 30}}, 3);
   for (std::size_t c = 0; c < d.items.size(); ++c) {
-    EXPECT_GE(d.items[c], kItems - 6);
+    EXPECT_GE(d.items[c], kPolicyItems - 6);
     EXPECT_GT(d.propensity[c], 0.0);
   }
   EXPECT_NEAR(d.slate_propensity[0], 1.0 / (6 * 5 * 4 * 3), 1e-12);
@@ -222,7 +228,8 @@ TEST_F(NetworkSlatePolicyTest, MinusInfinityMasksItems) {
 TEST_F(NetworkSlatePolicyTest, SessionBatchHoldsTheEnvironmentsHistories) {
   SyntheticEnv env(world_, env_config_);
   env.reset(4, 10);
-  const NetworkSlatePolicy policy(history_scorer(kItems), kItems, rule_of("top_k"));
+  const NetworkSlatePolicy policy(history_scorer(kPolicyItems), kPolicyItems,
+                                  policy_rule_of("top_k"));
   for (int step = 0; step < 3; ++step) env.step(act(policy, env, {{0, 10}}, 1).items);
   const SessionBatch batch = session_batch_of(env, 3, 8);
   const int l = env.history_length();
@@ -241,30 +248,33 @@ TEST_F(NetworkSlatePolicyTest, RefusesBadScoringFunctions) {
   SyntheticEnv env(world_, env_config_);
   env.reset(4, 8);
   SlateDecision decision;
-  decision.resize(8, kSlots);
+  decision.resize(8, kPolicySlots);
   const NetworkSlatePolicy narrow(
       [](const SessionBatch& batch) {
-        return torch::zeros({batch.size(), kItems - 1});
+        return torch::zeros({batch.size(), kPolicyItems - 1});
       },
-      kItems, rule_of("top_k"));
+      kPolicyItems, policy_rule_of("top_k"));
   EXPECT_THROW(narrow.act(env, 0, 8, 1, decision), Error);
   const NetworkSlatePolicy nan(
       [](const SessionBatch& batch) {
-        return torch::full({batch.size(), kItems}, std::nan(""));
+        return torch::full({batch.size(), kPolicyItems}, std::nan(""));
       },
-      kItems, rule_of("boltzmann"));
+      kPolicyItems, policy_rule_of("boltzmann"));
   EXPECT_THROW(nan.act(env, 0, 8, 1, decision), Error);
   const NetworkSlatePolicy infinite(
       [](const SessionBatch& batch) {
-        return torch::full({batch.size(), kItems}, INFINITY);
+        return torch::full({batch.size(), kPolicyItems}, INFINITY);
       },
-      kItems, rule_of("boltzmann"));
+      kPolicyItems, policy_rule_of("boltzmann"));
   EXPECT_THROW(infinite.act(env, 0, 8, 1, decision), Error);
-  const NetworkSlatePolicy other_catalogue(history_scorer(kItems + 1), kItems + 1,
-                                           rule_of("top_k"));
+  const NetworkSlatePolicy other_catalogue(history_scorer(kPolicyItems + 1), kPolicyItems + 1,
+                                           policy_rule_of("top_k"));
   EXPECT_THROW(other_catalogue.act(env, 0, 8, 1, decision), ConfigError);
-  EXPECT_THROW(NetworkSlatePolicy(ScoringFunction(), kItems, rule_of("top_k")), ConfigError);
-  EXPECT_THROW(NetworkSlatePolicy(history_scorer(kItems), kItems, rule_of("greedy")), ConfigError);
+  EXPECT_THROW(NetworkSlatePolicy(ScoringFunction(), kPolicyItems, policy_rule_of("top_k")),
+               ConfigError);
+  EXPECT_THROW(
+      NetworkSlatePolicy(history_scorer(kPolicyItems), kPolicyItems, policy_rule_of("greedy")),
+      ConfigError);
 }
 
 }  // namespace

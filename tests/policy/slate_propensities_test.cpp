@@ -24,7 +24,8 @@ using testing::binomial_std_error;
 using testing::kManySigmas;
 using testing::kSigmas;
 
-SlateRuleConfig rule_of(const std::string& name, double epsilon = 0.1, double temperature = 1.0) {
+SlateRuleConfig propensity_rule_of(const std::string& name, double epsilon = 0.1,
+                                   double temperature = 1.0) {
   SlateRuleConfig rule;
   rule.rule = name;
   rule.epsilon = epsilon;
@@ -67,19 +68,19 @@ std::vector<std::vector<double>> exact_marginals(const std::vector<double>& w, i
 TEST(SlatePropensities, TopKIsDeterministic) {
   const torch::Tensor scores = row({0.1f, 0.5f, 0.3f, 0.9f});
   const SlatePropensities greedy =
-      slate_propensities(scores, slate_row({3, 1}), rule_of("top_k"), 8, 1);
+      slate_propensities(scores, slate_row({3, 1}), propensity_rule_of("top_k"), 8, 1);
   EXPECT_EQ(greedy.marginal[0][0].item<double>(), 1.0);
   EXPECT_EQ(greedy.marginal[0][1].item<double>(), 1.0);
   EXPECT_EQ(greedy.prefix[0][1].item<double>(), 1.0);
   EXPECT_EQ(greedy.slate[0].item<double>(), 1.0);
   const SlatePropensities other =
-      slate_propensities(scores, slate_row({3, 2}), rule_of("top_k"), 8, 1);
+      slate_propensities(scores, slate_row({3, 2}), propensity_rule_of("top_k"), 8, 1);
   EXPECT_EQ(other.marginal[0][0].item<double>(), 1.0);
   EXPECT_EQ(other.marginal[0][1].item<double>(), 0.0);
   EXPECT_EQ(other.prefix[0][0].item<double>(), 1.0);
   EXPECT_EQ(other.prefix[0][1].item<double>(), 0.0);
   EXPECT_EQ(other.slate[0].item<double>(), 0.0);
-  const torch::Tensor pi = slot_action_distribution(scores, 2, rule_of("top_k"), 8, 1);
+  const torch::Tensor pi = slot_action_distribution(scores, 2, propensity_rule_of("top_k"), 8, 1);
   const torch::Tensor expected =
       torch::tensor({0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0}, torch::kFloat64).view({1, 2, 4});
   EXPECT_TRUE(torch::equal(pi, expected));
@@ -88,14 +89,14 @@ TEST(SlatePropensities, TopKIsDeterministic) {
 TEST(SlatePropensities, TopKBreaksTiesTowardsTheLowerIndex) {
   const torch::Tensor scores = row({0.5f, 0.9f, 0.5f, 0.9f});
   const SlatePropensities p =
-      slate_propensities(scores, slate_row({1, 3, 0}), rule_of("top_k"), 8, 1);
+      slate_propensities(scores, slate_row({1, 3, 0}), propensity_rule_of("top_k"), 8, 1);
   EXPECT_EQ(p.slate[0].item<double>(), 1.0);
 }
 
 TEST(SlatePropensities, EpsilonGreedyClosedForm) {
   // I = 4, eps = 0.2, greedy slate (3, 1).
   const torch::Tensor scores = row({0.1f, 0.5f, 0.3f, 0.9f});
-  const SlateRuleConfig rule = rule_of("epsilon_greedy", 0.2);
+  const SlateRuleConfig rule = propensity_rule_of("epsilon_greedy", 0.2);
   const SlatePropensities greedy = slate_propensities(scores, slate_row({3, 1}), rule, 8, 1);
   EXPECT_DOUBLE_EQ(greedy.marginal[0][0].item<double>(), 0.8 + 0.2 / 4);
   EXPECT_DOUBLE_EQ(greedy.marginal[0][1].item<double>(), 0.8 + 0.2 / 4);
@@ -118,7 +119,7 @@ TEST(SlatePropensities, EpsilonGreedyClosedForm) {
 
 TEST(SlatePropensities, BoltzmannPrefixesAndFirstSlotAreExact) {
   // Weights exp(score / T) = 1, 2, 3, 4 with T = 0.5: scores 0.5 log w. W = 10.
-  const SlateRuleConfig rule = rule_of("boltzmann", 0.1, 0.5);
+  const SlateRuleConfig rule = propensity_rule_of("boltzmann", 0.1, 0.5);
   const torch::Tensor scores =
       row({0.0f, static_cast<float>(0.5 * std::log(2.0)), static_cast<float>(0.5 * std::log(3.0)),
            static_cast<float>(0.5 * std::log(4.0))});
@@ -141,7 +142,7 @@ class BoltzmannMarginals : public ::testing::Test {
  protected:
   static constexpr int kSlots = 3;
   static constexpr int kSamples = 4000;
-  BoltzmannMarginals() : weights_{1, 2, 3, 4, 5}, rule_(rule_of("boltzmann")) {
+  BoltzmannMarginals() : weights_{1, 2, 3, 4, 5}, rule_(propensity_rule_of("boltzmann")) {
     for (double w : weights_) scores_.push_back(static_cast<float>(std::log(w)));
     exact_ = exact_marginals(weights_, kSlots);
   }
@@ -232,7 +233,7 @@ TEST_F(BoltzmannMarginals, SampledSlatesFollowTheMarginals) {
 
 TEST(SlatePropensities, EpsilonGreedySamplesFollowTheClosedForm) {
   const std::vector<float> scores{0.1f, 0.5f, 0.3f, 0.9f, 0.2f};
-  ScoredSlateRule rule(rule_of("epsilon_greedy", 0.3), 2, 8);
+  ScoredSlateRule rule(propensity_rule_of("epsilon_greedy", 0.3), 2, 8);
   rule.set_scores(scores.data(), 5);
   constexpr int kDraws = 20000;
   int greedy = 0, item_at_slot1 = 0;
@@ -254,7 +255,7 @@ TEST(SlatePropensities, RowsUseTheirOwnStreams) {
   // Row b's marginals depend on (seed, b) only: a batch equals its rows evaluated alone.
   const torch::Tensor scores = torch::randn({4, 9}, torch::TensorOptions().dtype(torch::kFloat32));
   const torch::Tensor slates = torch::tensor({0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 0, 1}).view({4, 3});
-  const SlateRuleConfig rule = rule_of("boltzmann", 0.1, 0.7);
+  const SlateRuleConfig rule = propensity_rule_of("boltzmann", 0.1, 0.7);
   const SlatePropensities all = slate_propensities(scores, slates, rule, 8, 99);
   const SlatePropensities first =
       slate_propensities(scores.narrow(0, 0, 1), slates.narrow(0, 0, 1), rule, 8, 99);
@@ -263,21 +264,24 @@ TEST(SlatePropensities, RowsUseTheirOwnStreams) {
 
 TEST(SlatePropensities, RefusesBadInput) {
   const torch::Tensor scores = row({0.1f, 0.5f, 0.3f});
-  EXPECT_THROW(slate_propensities(scores, slate_row({0, 0}), rule_of("boltzmann"), 8, 1),
+  EXPECT_THROW(slate_propensities(scores, slate_row({0, 0}), propensity_rule_of("boltzmann"), 8, 1),
                DataError);
-  EXPECT_THROW(slate_propensities(scores, slate_row({0, 3}), rule_of("top_k"), 8, 1), DataError);
-  EXPECT_THROW(slate_propensities(scores, slate_row({0, 1, 2, 0}), rule_of("top_k"), 8, 1),
-               ConfigError);
-  EXPECT_THROW(slate_propensities(scores, slate_row({0, 1}), rule_of("softmax"), 8, 1),
-               ConfigError);
-  EXPECT_THROW(slate_propensities(scores, slate_row({0, 1}), rule_of("boltzmann"), 0, 1),
-               ConfigError);
-  EXPECT_THROW(slate_propensities(scores.view({-1}), slate_row({0, 1}), rule_of("top_k"), 8, 1),
-               Error);
+  EXPECT_THROW(slate_propensities(scores, slate_row({0, 3}), propensity_rule_of("top_k"), 8, 1),
+               DataError);
   EXPECT_THROW(
-      slate_propensities(scores, torch::tensor({0, 1, 2, 0}).view({2, 2}), rule_of("top_k"), 8, 1),
+      slate_propensities(scores, slate_row({0, 1, 2, 0}), propensity_rule_of("top_k"), 8, 1),
+      ConfigError);
+  EXPECT_THROW(slate_propensities(scores, slate_row({0, 1}), propensity_rule_of("softmax"), 8, 1),
+               ConfigError);
+  EXPECT_THROW(slate_propensities(scores, slate_row({0, 1}), propensity_rule_of("boltzmann"), 0, 1),
+               ConfigError);
+  EXPECT_THROW(
+      slate_propensities(scores.view({-1}), slate_row({0, 1}), propensity_rule_of("top_k"), 8, 1),
       Error);
-  EXPECT_THROW(slot_action_distribution(scores, 4, rule_of("top_k"), 8, 1), ConfigError);
+  EXPECT_THROW(slate_propensities(scores, torch::tensor({0, 1, 2, 0}).view({2, 2}),
+                                  propensity_rule_of("top_k"), 8, 1),
+               Error);
+  EXPECT_THROW(slot_action_distribution(scores, 4, propensity_rule_of("top_k"), 8, 1), ConfigError);
 }
 
 }  // namespace

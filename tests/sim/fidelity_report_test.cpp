@@ -15,7 +15,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "eval/report_format.h"
-#include "sim/ground_truth_check.h"
+#include "sim/ground_truth_result.h"
 #include "testing/sample_fidelity_report.h"
 #include "testing/test_paths.h"
 

@@ -17,11 +17,12 @@
 #include "sim/session_sequences.h"
 #include "sim/simulator_fit.h"
 #include "sim/user_model_training.h"
+#include "testing/event_codes.h"
 
 namespace shoprl {
 namespace {
 
-constexpr auto kClick = static_cast<std::int8_t>(EventType::kClick);
+using testing::kClickCode;
 
 // 800 sessions of up to 6 slates of 3 out of 40 items, logged by an epsilon-greedy policy; a
 // one-member GRU of width 12 trained for up to 15 epochs (a second on one core).
@@ -84,7 +85,7 @@ TEST_F(TinyFidelity, PopularityBaselineMatchesABruteForceRanking) {
   for (std::size_t s = 0; s < store.num_sessions(); ++s) {
     if (store.session_split[s] != static_cast<std::int8_t>(Split::kTrain)) continue;
     for (std::int64_t e = store.session_offsets[s]; e < store.session_offsets[s + 1]; ++e) {
-      if (store.event_type[e] != kClick) continue;
+      if (store.event_type[e] != kClickCode) continue;
       counts[store.event_item[e]] += 1;
       total += 1;
     }
@@ -95,7 +96,7 @@ TEST_F(TinyFidelity, PopularityBaselineMatchesABruteForceRanking) {
   double hits_at_5 = 0, log_likelihood = 0;
   std::int64_t targets = 0;
   for (std::size_t e = 0; e < test.items.size(); ++e) {
-    if (test.types[e] != kClick) continue;
+    if (test.types[e] != kClickCode) continue;
     const double c = counts[test.items[e]];
     std::int64_t above = 0, tied = 0;
     for (const double other : counts) {

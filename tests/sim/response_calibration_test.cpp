@@ -15,9 +15,14 @@
 #include "env/random_stream.h"
 #include "env/statistics.h"
 #include "sim/tiny_simulator.h"
+#include "testing/event_codes.h"
 
 namespace shoprl {
 namespace {
+
+using testing::kPurchaseCode;
+
+using testing::kClickCode;
 
 using testing::binomial_std_error;
 using testing::constant_model;
@@ -25,16 +30,13 @@ using testing::kSigmas;
 using testing::log_softmax;
 
 constexpr int kSlate = 3;
-constexpr std::int64_t kItems = 12;
+constexpr std::int64_t kCalibrationItems = 12;
 const std::vector<double> kBias = {0.4, -0.2, 1.0, 0.0, -0.8, 0.6, 0.1, -0.5, 0.3, -1.2, 0.7, 0.2};
 constexpr double kNoClick = -1.5;
 const double kPositionBias[kSlate] = {0.0, 0.5, 1.1};
 constexpr double kOrganic = 0.4;
 constexpr double kQuietLeave = 0.3;
 constexpr double kEventLeave = 0.2;
-
-constexpr auto kClick = static_cast<std::int8_t>(EventType::kClick);
-constexpr auto kPurchase = static_cast<std::int8_t>(EventType::kPurchase);
 
 // What the generator knows, to compare the fit with.
 struct Truth {
@@ -49,7 +51,8 @@ struct Truth {
 // sessions always click slot 2, which would ruin the fit if it read them.
 SessionStore make_store(std::int64_t sessions, Truth& truth) {
   SessionStore store;
-  for (std::int64_t i = 0; i < kItems; ++i) store.item_raw_id.push_back("i" + std::to_string(i));
+  for (std::int64_t i = 0; i < kCalibrationItems; ++i)
+    store.item_raw_id.push_back("i" + std::to_string(i));
   const std::vector<double> log_p = log_softmax(kBias);
   RandomStream rng(77);
   std::int64_t slate_id = 0;
@@ -63,14 +66,14 @@ SessionStore make_store(std::int64_t sessions, Truth& truth) {
     store.session_raw_id.push_back("s" + std::to_string(s));
     store.session_split.push_back(static_cast<std::int8_t>(train ? Split::kTrain : Split::kValid));
     const std::int64_t start = 1000000 * s;
-    event(static_cast<std::int32_t>(rng.index(kItems)), kClick, start);
+    event(static_cast<std::int32_t>(rng.index(kCalibrationItems)), kClickCode, start);
     for (std::int64_t step = 1;; ++step) {
       const std::int64_t t = start + 1000 * step;
       std::int32_t slate[kSlate];
       for (int k = 0; k < kSlate; ++k) {
         bool repeated = true;
         while (repeated) {
-          slate[k] = static_cast<std::int32_t>(rng.index(kItems));
+          slate[k] = static_cast<std::int32_t>(rng.index(kCalibrationItems));
           repeated = false;
           for (int j = 0; j < k; ++j) repeated |= slate[j] == slate[k];
         }
@@ -112,20 +115,20 @@ SessionStore make_store(std::int64_t sessions, Truth& truth) {
         store.impressions.item.push_back(slate[k]);
         store.impressions.position.push_back(static_cast<std::int16_t>(k));
         store.impressions.reward.push_back(k == choice ? 0.2f : 0.0f);
-        store.impressions.propensity.push_back(1.0 / kItems);
+        store.impressions.propensity.push_back(1.0 / kCalibrationItems);
         store.impressions.time_ms.push_back(t);
         store.impressions.click.push_back(k == choice);
         store.impressions.purchase.push_back(0);
       }
       ++slate_id;
       if (choice < kSlate) {
-        event(slate[choice], kClick, t + 1);
-        if (rng.uniform() < 0.3) event(slate[choice], kPurchase, t + 2);
+        event(slate[choice], kClickCode, t + 1);
+        if (rng.uniform() < 0.3) event(slate[choice], kPurchaseCode, t + 2);
         any_event = true;
       } else {
         truth.no_click += train;
         if (rng.uniform() < kOrganic) {
-          event(static_cast<std::int32_t>(rng.index(kItems)), kClick, t + 1);
+          event(static_cast<std::int32_t>(rng.index(kCalibrationItems)), kClickCode, t + 1);
           any_event = true;
         }
       }

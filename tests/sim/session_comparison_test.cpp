@@ -18,12 +18,15 @@
 #include "env/tiny_world.h"
 #include "sim/fidelity_metrics.h"
 #include "sim/logged_slate_policy.h"
+#include "testing/event_codes.h"
 
 namespace shoprl {
 namespace {
 
-constexpr auto kClick = static_cast<std::int8_t>(EventType::kClick);
-constexpr auto kPurchase = static_cast<std::int8_t>(EventType::kPurchase);
+using testing::kPurchaseCode;
+
+using testing::kClickCode;
+
 constexpr auto kTrain = static_cast<std::int8_t>(Split::kTrain);
 constexpr auto kTest = static_cast<std::int8_t>(Split::kTest);
 
@@ -36,7 +39,7 @@ SessionStore hand_made_store() {
   store.session_split = {kTest, kTrain, kTest, kTest};
   store.session_offsets = {0, 3, 4, 6, 6};
   store.event_item = {0, 1, 1, 2, 0, 0};
-  store.event_type = {kClick, kClick, kPurchase, kClick, kClick, kClick};
+  store.event_type = {kClickCode, kClickCode, kPurchaseCode, kClickCode, kClickCode, kClickCode};
   store.event_time_ms.assign(6, 0);
   StoreImpressions& m = store.impressions;
   m.session = {0, 0, 0, 0, 1, 1, 2, 2};

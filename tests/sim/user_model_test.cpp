@@ -5,7 +5,7 @@
 namespace shoprl {
 namespace {
 
-UserModelConfig tiny_model_config() {
+UserModelConfig small_user_model_config() {
   UserModelConfig config;
   config.embedding_dim = 8;
   config.hidden_dim = 8;
@@ -14,7 +14,7 @@ UserModelConfig tiny_model_config() {
 
 TEST(UserModel, LogitsOfChosenItemsEqualTheGatheredFullLogits) {
   torch::manual_seed(5);
-  UserModel model(tiny_model_config(), 30);
+  UserModel model(small_user_model_config(), 30);
   torch::NoGradGuard no_grad;
   {
     // Non-zero biases, so that the bias lookup is checked too.
@@ -31,7 +31,7 @@ TEST(UserModel, LogitsOfChosenItemsEqualTheGatheredFullLogits) {
 TEST(UserModel, LogNormalizerEqualsLogSumExpAcrossBlocks) {
   torch::manual_seed(6);
   // More items than one block of the normaliser (8192), so that blocks are combined.
-  UserModel model(tiny_model_config(), 20000);
+  UserModel model(small_user_model_config(), 20000);
   torch::NoGradGuard no_grad;
   const torch::Tensor state = 3 * torch::randn({3, 8});
   const torch::Tensor expected = torch::logsumexp(model->item_logits(state), 1);
@@ -40,7 +40,7 @@ TEST(UserModel, LogNormalizerEqualsLogSumExpAcrossBlocks) {
 
 TEST(UserModel, HeadsHaveOneLogitPerCandidateAndPerState) {
   torch::manual_seed(7);
-  UserModel model(tiny_model_config(), 30);
+  UserModel model(small_user_model_config(), 30);
   const torch::Tensor state = torch::randn({4, 8});
   const torch::Tensor items = torch::randint(30, {4, 5}, torch::kInt64);
   EXPECT_EQ(model->purchase_logits(state, items).sizes(), (std::vector<std::int64_t>{4, 5}));

@@ -12,33 +12,33 @@ namespace {
 using testing::successor_sequences;
 using testing::tiny_sim_config;
 
-constexpr std::int64_t kItems = 20;
+constexpr std::int64_t kTrainingItems = 20;
 constexpr int kLength = 6;
 
 // The best possible next-item NLL: the first click of a session is uniform (log I nats), the
 // other kLength - 1 are determined.
-const double kBestNll = std::log(static_cast<double>(kItems)) / kLength;
+const double kBestNll = std::log(static_cast<double>(kTrainingItems)) / kLength;
 
 void expect_learns_successors(const SimConfig& config, double nll_margin) {
-  const SessionSequences train = successor_sequences(300, kLength, kItems, 1);
-  const SessionSequences valid = successor_sequences(100, kLength, kItems, 2);
+  const SessionSequences train = successor_sequences(300, kLength, kTrainingItems, 1);
+  const SessionSequences valid = successor_sequences(100, kLength, kTrainingItems, 2);
   TrainingSummary summary;
   UserModel model = train_user_model(config, train, valid, 7, "cpu", &summary);
   const UserModelLosses losses = evaluate_user_model(model, valid, "cpu");
   EXPECT_EQ(losses.next_item_targets, 100 * kLength);
   EXPECT_EQ(losses.end_targets, 100 * kLength);
-  EXPECT_LT(losses.next_item_nll, kBestNll + nll_margin) << "log I = " << std::log(kItems);
+  EXPECT_LT(losses.next_item_nll, kBestNll + nll_margin) << "log I = " << std::log(kTrainingItems);
   EXPECT_DOUBLE_EQ(losses.next_item_nll, summary.best_valid.next_item_nll);
   EXPECT_GE(summary.best_epoch, 1);
 
   // After one click of item i, the most likely next item is i + 1.
   torch::NoGradGuard no_grad;
-  const torch::Tensor items = torch::arange(kItems, torch::kInt64).unsqueeze(1);
+  const torch::Tensor items = torch::arange(kTrainingItems, torch::kInt64).unsqueeze(1);
   const torch::Tensor types = torch::zeros_like(items);
   const torch::Tensor state =
-      model->encoder()->last_state(items, types, torch::ones({kItems}, torch::kInt64));
+      model->encoder()->last_state(items, types, torch::ones({kTrainingItems}, torch::kInt64));
   const torch::Tensor predicted = model->item_logits(state).argmax(1);
-  EXPECT_TRUE(torch::equal(predicted, (items.squeeze(1) + 1) % kItems)) << predicted;
+  EXPECT_TRUE(torch::equal(predicted, (items.squeeze(1) + 1) % kTrainingItems)) << predicted;
 }
 
 TEST(UserModelTraining, GruLearnsADeterministicSuccessorWithFullSoftmax) {
@@ -62,8 +62,8 @@ TEST(UserModelTraining, AttentionLearnsADeterministicSuccessor) {
 
 TEST(UserModelTraining, PurchaseAndEndHeadsLearnTheirPatterns) {
   SimConfig config = tiny_sim_config("gru");
-  const SessionSequences train = successor_sequences(300, kLength, kItems, 1);
-  const SessionSequences valid = successor_sequences(100, kLength, kItems, 2);
+  const SessionSequences train = successor_sequences(300, kLength, kTrainingItems, 1);
+  const SessionSequences valid = successor_sequences(100, kLength, kTrainingItems, 2);
   UserModel model = train_user_model(config, train, valid, 7, "cpu");
   const UserModelLosses losses = evaluate_user_model(model, valid, "cpu");
   // Purchase is determined by the item's parity (a coin would cost log 2 = 0.69 nats); the
@@ -93,8 +93,8 @@ TEST(UserModelTraining, SameSeedGivesIdenticalParameters) {
   config.model.layers = 2;  // GRU dropout acts between layers
   config.training.softmax = "sampled";
   config.training.sampled_negatives = 5;
-  const SessionSequences train = successor_sequences(100, kLength, kItems, 1);
-  const SessionSequences valid = successor_sequences(20, kLength, kItems, 2);
+  const SessionSequences train = successor_sequences(100, kLength, kTrainingItems, 1);
+  const SessionSequences valid = successor_sequences(20, kLength, kTrainingItems, 2);
   UserModel a = train_user_model(config, train, valid, 11, "cpu");
   UserModel b = train_user_model(config, train, valid, 11, "cpu");
   UserModel c = train_user_model(config, train, valid, 12, "cpu");
@@ -108,8 +108,8 @@ TEST(UserModelTraining, EarlyStoppingKeepsTheBestEpoch) {
   config.training.patience = 1;
   // A learning rate this large makes the valid NLL bounce, so early stopping has work to do.
   config.training.learning_rate = 0.3;
-  const SessionSequences train = successor_sequences(60, kLength, kItems, 1);
-  const SessionSequences valid = successor_sequences(20, kLength, kItems, 2);
+  const SessionSequences train = successor_sequences(60, kLength, kTrainingItems, 1);
+  const SessionSequences valid = successor_sequences(20, kLength, kTrainingItems, 2);
   TrainingSummary summary;
   UserModel model = train_user_model(config, train, valid, 3, "cpu", &summary);
   ASSERT_FALSE(summary.epochs.empty());

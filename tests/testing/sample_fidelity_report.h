@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "sim/fidelity_report.h"
-#include "sim/ground_truth_check.h"
+#include "sim/ground_truth_result.h"
 
 namespace shoprl::testing {
 

@@ -28,6 +28,7 @@ TempDir::~TempDir() {
 std::filesystem::path source_dir() { return SHOPRL_SOURCE_DIR; }
 std::filesystem::path shared_data_dir() { return SHOPRL_SHARED_DATA_DIR; }
 std::filesystem::path shoprl_binary() { return SHOPRL_BINARY; }
+std::string shoprl() { return "'" + shoprl_binary().string() + "'"; }
 
 void write_text(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());

@@ -24,6 +24,8 @@ class TempDir {
 std::filesystem::path source_dir();
 std::filesystem::path shared_data_dir();
 std::filesystem::path shoprl_binary();
+// The program quoted for a shell command line: shoprl() + " data stats x.h5".
+std::string shoprl();
 
 // Writes `text` to `path` (creating folders); gzip-compressed when the name ends in .gz.
 void write_text(const std::filesystem::path& path, const std::string& text);

@@ -21,7 +21,7 @@ using namespace importer_support;
 
 namespace {
 
-constexpr char kDelimiter = ';';
+constexpr char kDigineticaDelimiter = ';';
 
 enum class DigineticaFile { kViews, kPurchases, kCategories };
 
@@ -53,7 +53,7 @@ class DigineticaReader {
     LineReader reader(path);
     std::string_view line;
     read_first_line(reader, line);
-    split_fields(line, kDelimiter, fields_);
+    split_fields(line, kDigineticaDelimiter, fields_);
     const ColumnIndex columns(fields_, reader.where());
     const std::size_t session_column = either_column(columns, "session_id", "sessionId");
     const std::size_t user_column = either_column(columns, "user_id", "userId");
@@ -69,7 +69,7 @@ class DigineticaReader {
       if (data_rows == 0) reserve_events(log_, path, line.size());
       ++data_rows;
       ++log_.counters.rows_read;
-      if (split_fields(line, kDelimiter, fields_) != width) {
+      if (split_fields(line, kDigineticaDelimiter, fields_) != width) {
         errors_.bad_row(reader, field_count_reason(width, fields_.size()));
         continue;
       }
@@ -115,7 +115,7 @@ class DigineticaReader {
     LineReader reader(path);
     std::string_view line;
     read_first_line(reader, line);
-    split_fields(line, kDelimiter, fields_);
+    split_fields(line, kDigineticaDelimiter, fields_);
     const ColumnIndex columns(fields_, reader.where());
     const auto item_column = static_cast<std::size_t>(columns.require("itemId"));
     const auto category_column = static_cast<std::size_t>(columns.require("categoryId"));
@@ -127,7 +127,7 @@ class DigineticaReader {
       if (line.empty()) continue;
       ++data_rows;
       ++log_.counters.rows_read;
-      if (split_fields(line, kDelimiter, fields_) != width) {
+      if (split_fields(line, kDigineticaDelimiter, fields_) != width) {
         errors_.bad_row(reader, field_count_reason(width, fields_.size()));
         continue;
       }
@@ -155,7 +155,7 @@ DigineticaFile classify_file(const std::filesystem::path& path) {
   std::string_view line;
   read_first_line(reader, line);
   std::vector<std::string_view> header;
-  split_fields(line, kDelimiter, header);
+  split_fields(line, kDigineticaDelimiter, header);
   return classify(ColumnIndex(header, reader.where()));
 }
 

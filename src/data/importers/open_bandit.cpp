@@ -23,7 +23,7 @@ using namespace importer_support;
 
 namespace {
 
-constexpr char kDelimiter = ',';
+constexpr char kOpenBanditDelimiter = ',';
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -138,7 +138,7 @@ class OpenBanditReader {
     LineReader reader(path);
     std::string_view line;
     read_first_line(reader, line);
-    split_fields(line, kDelimiter, fields_);
+    split_fields(line, kOpenBanditDelimiter, fields_);
     const Header header(fields_);
     const std::vector<std::string_view>& names = header.views;
     const ColumnIndex columns(names, reader.where());
@@ -166,7 +166,7 @@ class OpenBanditReader {
       if (line.empty()) continue;  // blank lines (often trailing) are not rows
       ++data_rows;
       ++log_.counters.rows_read;
-      if (split_fields(line, kDelimiter, fields_) != width) {
+      if (split_fields(line, kOpenBanditDelimiter, fields_) != width) {
         errors_.bad_row(reader, field_count_reason(width, fields_.size()));
         continue;
       }
@@ -246,7 +246,7 @@ class OpenBanditReader {
     LineReader reader(path);
     std::string_view line;
     read_first_line(reader, line);
-    split_fields(line, kDelimiter, fields_);
+    split_fields(line, kOpenBanditDelimiter, fields_);
     const Header header(fields_);
     const std::vector<std::string_view>& names = header.views;
     const ColumnIndex columns(names, reader.where());
@@ -267,7 +267,7 @@ class OpenBanditReader {
       if (line.empty()) continue;
       ++data_rows;
       ++log_.counters.rows_read;
-      if (split_fields(line, kDelimiter, fields_) != width) {
+      if (split_fields(line, kOpenBanditDelimiter, fields_) != width) {
         errors_.bad_row(reader, field_count_reason(width, fields_.size()));
         continue;
       }
@@ -319,7 +319,7 @@ bool is_item_context(const std::filesystem::path& path) {
   std::string_view line;
   read_first_line(reader, line);
   std::vector<std::string_view> header;
-  split_fields(line, kDelimiter, header);
+  split_fields(line, kOpenBanditDelimiter, header);
   const ColumnIndex columns(header, reader.where());
   for (const char* name : {"timestamp", "position", "click", "propensity_score"}) {
     if (columns.optional(name) >= 0) return false;

@@ -164,4 +164,11 @@ void MlpRewardModel::predict(std::size_t row, int position, double* out) const {
   }
 }
 
+std::unique_ptr<RewardModel> train_mlp_reward_model(const RewardModelConfig& config,
+                                                    const RewardModelData& data,
+                                                    const std::vector<std::size_t>& train_rows,
+                                                    std::uint64_t seed) {
+  return std::make_unique<MlpRewardModel>(config, data, train_rows, seed);
+}
+
 }  // namespace shoprl

@@ -10,6 +10,7 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "eval/reward_model.h"
@@ -41,5 +42,11 @@ class MlpRewardModel final : public RewardModel {
   bool squared_error_ = false;
   double final_loss_ = 0;
 };
+
+// An MlpRewardModel as a RewardModelTrainer, for fit_reward_model.
+std::unique_ptr<RewardModel> train_mlp_reward_model(const RewardModelConfig& config,
+                                                    const RewardModelData& data,
+                                                    const std::vector<std::size_t>& train_rows,
+                                                    std::uint64_t seed);
 
 }  // namespace shoprl

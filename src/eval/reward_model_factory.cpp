@@ -1,5 +1,6 @@
-// fit_reward_model: the one place that knows every kind of reward model (it needs the LibTorch
-// one, hence eval/torch/), and wraps them in cross-fitting when asked.
+// fit_reward_model: the one place that knows every kind of reward model, and wraps them in
+// cross-fitting when asked. The LibTorch MLP comes in as a parameter, so this target and the
+// program without LibTorch (which hands `mlp` over to shoprl-torch) stay free of it.
 #include <fmt/format.h>
 
 #include <numeric>
@@ -9,7 +10,6 @@
 #include "eval/cross_fitting.h"
 #include "eval/logistic_reward_model.h"
 #include "eval/reward_model.h"
-#include "eval/torch/mlp_reward_model.h"
 
 namespace shoprl {
 namespace {
@@ -19,11 +19,17 @@ constexpr std::uint64_t kModelStream = 0x3F17;
 }  // namespace
 
 std::unique_ptr<RewardModel> fit_reward_model(const RewardModelConfig& config,
-                                              const RewardModelData& data) {
+                                              const RewardModelData& data,
+                                              RewardModelTrainer train_mlp) {
   if (config.kind == "none") return nullptr;
   if (config.kind != "logistic" && config.kind != "mlp") {
     throw ConfigError(fmt::format(
         "reward_model.kind: unknown kind '{}' (one of: none, logistic, mlp)", config.kind));
+  }
+  if (config.kind == "mlp" && train_mlp == nullptr) {
+    throw ConfigError(
+        "reward_model.kind: 'mlp' needs LibTorch, which this program does not link (run it "
+        "through `shoprl`, which hands such commands to shoprl-torch)");
   }
   validate_reward_model_data(data);
   const RewardModelFitter fit = [&](const std::vector<std::size_t>& train_rows,
@@ -35,7 +41,7 @@ std::unique_ptr<RewardModel> fit_reward_model(const RewardModelConfig& config,
     // other folds hold.
     const std::uint64_t seed =
         derive_seed(data.seed, kModelStream, static_cast<std::uint64_t>(fold + 1));
-    return std::make_unique<MlpRewardModel>(config, data, train_rows, seed);
+    return train_mlp(config, data, train_rows, seed);
   };
   if (config.folds <= 1) {
     std::vector<std::size_t> all_rows(data.rows);

@@ -1,0 +1,36 @@
+// The summaries of the LibTorch commands (command_summaries.h).
+#include "app/command_summaries.h"
+
+#include "core/error.h"
+
+namespace shoprl {
+namespace {
+
+struct CommandSummary {
+  const char* parent;
+  const char* name;
+  const char* summary;
+};
+
+constexpr CommandSummary kSummaries[] = {
+    {"", "quickstart",
+     "Run the whole loop on the embedded default (configs/quickstart.yaml): logs, simulator, "
+     "agent, evaluation"},
+    {"", "sim", "The user simulator learned from logged sessions (fit, report, check)"},
+    {"", "train", "Train an agent (DQN, SlateQ, REINFORCE, A2C, top-K REINFORCE, SQN, SA2C)"},
+    {"", "info", "Print the version, the LibTorch build and devices"},
+    {"bench", "train",
+     "Training throughput of the SQN, supervised and DQN steps vs PyTorch (Python)"},
+};
+
+}  // namespace
+
+const char* torch_command_summary(const std::string& parent, const std::string& name) {
+  for (const CommandSummary& entry : kSummaries) {
+    if (parent == entry.parent && name == entry.name) return entry.summary;
+  }
+  throw Error("no summary for the LibTorch command '" + (parent.empty() ? "" : parent + " ") +
+              name + "' (app/command_summaries.cpp)");
+}
+
+}  // namespace shoprl

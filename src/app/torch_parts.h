@@ -1,0 +1,44 @@
+// The LibTorch half of the program, as the torch-free half sees it. shoprl-torch passes one
+// (torch_parts.cpp); in shoprl there is none, and a command that needs it hands the whole
+// command line over to shoprl-torch before it does anything (hand_over.h). The types here are
+// torch-free, so the commands that use them compile into both programs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "eval/reward_model.h"
+
+namespace CLI {
+class App;
+}
+
+namespace shoprl {
+
+struct AppConfig;
+struct EvaluationReport;
+struct GlobalOptions;
+struct LearnedEnvBenchOptions;
+struct LoadedConfig;
+struct SessionStore;
+
+struct TorchParts {
+  // Registers the LibTorch command `name` under `parent` (command_summaries.h lists them).
+  void (*add_command)(CLI::App& parent, const std::string& name, const GlobalOptions& global);
+  // The MLP reward model (reward_model.kind: mlp).
+  RewardModelTrainer train_mlp_reward_model;
+  // evaluate.policy.kind: checkpoint (checkpoint_evaluation.h).
+  EvaluationReport (*evaluate_checkpoint)(const LoadedConfig& loaded, const SessionStore& store,
+                                          std::uint64_t seed);
+  // `bench env --learned` (learned_env_bench.h).
+  void (*run_learned_env_bench)(const AppConfig& config, const LearnedEnvBenchOptions& options);
+};
+
+// shoprl-torch's parts (torch_parts.cpp, linked into shoprl-torch only).
+const TorchParts& torch_parts();
+
+// Whether a command with this config needs TorchParts: an MLP reward model or a trained
+// checkpoint as the evaluation policy.
+bool config_needs_torch(const AppConfig& config);
+
+}  // namespace shoprl

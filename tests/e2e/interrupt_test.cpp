@@ -1,0 +1,108 @@
+// Ctrl-C leaves nothing half-written (core/interrupts.h): a SIGINT that arrives while a command
+// writes its output removes the `.NAME.tmp-*` file, keeps what was there before, and ends the
+// process by the signal, as a shell expects of an interrupted job.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/atomic_file.h"
+#include "testing/test_paths.h"
+
+extern char** environ;
+
+namespace shoprl {
+namespace {
+
+using testing::run_command;
+using testing::shoprl;
+
+// Starts the program with `arguments`, its output discarded.
+pid_t start_shoprl(const std::vector<std::string>& arguments) {
+  std::vector<std::string> all = {testing::shoprl_binary().string(), "-q"};
+  all.insert(all.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (std::string& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw std::runtime_error("posix_spawn failed");
+  return pid;
+}
+
+// The temporary files in `dir` whose name starts with ".<name>.tmp-".
+std::vector<std::string> temporaries(const std::filesystem::path& dir, const std::string& name) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind("." + name + ".tmp-", 0) == 0) found.push_back(file);
+  }
+  return found;
+}
+
+// Waits (up to a minute) until `pid` has a temporary for `name` in `dir`; false if the process
+// ended first.
+bool wait_for_temporary(pid_t pid, const std::filesystem::path& dir, const std::string& name) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!temporaries(dir, name).empty()) return true;
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return false;
+}
+
+// Interrupts `pid` once its temporary for `name` exists; expects death by SIGINT and no
+// temporary left.
+void interrupt_while_writing(pid_t pid, const std::filesystem::path& dir, const std::string& name) {
+  ASSERT_TRUE(wait_for_temporary(pid, dir, name)) << "no temporary for " << name << " appeared";
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)
+      << "exited normally with " << (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  EXPECT_TRUE(temporaries(dir, name).empty()) << temporaries(dir, name).front();
+}
+
+TEST(Interrupt, CtrlCWhileASampleLogIsStreamedLeavesNoTemporaryAndTheOldFile) {
+  testing::TempDir dir;
+  const auto log = dir / "events.csv.gz";
+  write_file_atomic(log, "the previous file");
+  // The rows are generated first, then compressed into the temporary for seconds: the signal
+  // comes during that write.
+  const pid_t pid =
+      start_shoprl({"data", "sample", "-o", log.string(), "--set", "sample.events=3000000"});
+  interrupt_while_writing(pid, dir.path(), "events.csv.gz");
+  EXPECT_EQ(read_file_text(log), "the previous file");
+}
+
+TEST(Interrupt, CtrlCWhileAnImportWritesItsStoreLeavesNoTemporary) {
+  testing::TempDir dir;
+  const auto log = dir / "events.csv";
+  ASSERT_EQ(run_command(shoprl() + " -q data sample -o '" + log.string() +
+                        "' --set sample.events=1500000")
+                .exit_code,
+            0);
+  const auto store = dir / "store.h5";
+  // The store is written after the whole log is read; the signal comes during that write.
+  const pid_t pid = start_shoprl(
+      {"data", "import", "-f", "retailrocket", "-i", log.string(), "-o", store.string()});
+  interrupt_while_writing(pid, dir.path(), "store.h5");
+  EXPECT_FALSE(std::filesystem::exists(store));
+}
+
+}  // namespace
+}  // namespace shoprl
