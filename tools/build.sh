@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Configures (once) and builds shoprl incrementally in build/ (Release, Ninja when present).
+# Arguments name the targets to build (default: everything, tests included); the quickstart
+# builds only the program (`shoprl`, which brings shoprl-torch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +11,6 @@ if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
   command -v ninja >/dev/null && generator=(-G Ninja)
   cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release
 fi
-cmake --build "$build_dir" --parallel "$(nproc)"
+targets=()
+for target in "$@"; do targets+=(--target "$target"); done
+cmake --build "$build_dir" --parallel "$(nproc)" "${targets[@]}"

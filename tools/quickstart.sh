@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
-# The README's first command: install what is missing, build, and run the main job on the
-# embedded default (configs/quickstart.yaml). Extra arguments go to `shoprl quickstart`.
+# The README's first command: install what is missing, build the program (not the tests), and
+# run the main job on the embedded default (configs/quickstart.yaml). Extra arguments go to
+# `shoprl quickstart`. Ends with where the time went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+start=$SECONDS
 bash tools/deps.sh
-bash tools/build.sh
-exec "${SHOPRL_BUILD_DIR:-build}/shoprl" quickstart --config configs/quickstart.yaml "$@"
+packages=$((SECONDS - start))
+
+start=$SECONDS
+bash tools/build.sh shoprl
+build=$((SECONDS - start))
+
+start=$SECONDS
+"${SHOPRL_BUILD_DIR:-build}/shoprl" quickstart "$@"
+job=$((SECONDS - start))
+
+printf 'Time: packages %d s, build %d s, quickstart %d s (its stages above); %d min %d s in all\n' \
+  "$packages" "$build" "$job" $(((packages + build + job) / 60)) $(((packages + build + job) % 60))

@@ -5,9 +5,9 @@
 
 namespace shoprl {
 
-LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides) {
-  ConfigTree tree;
-  if (!file.empty()) tree = load_config_tree(file);
+namespace {
+
+LoadedConfig bind_app_config(ConfigTree tree, const std::vector<std::string>& overrides) {
   for (const std::string& assignment : overrides) apply_config_override(tree, assignment);
   LoadedConfig loaded;
   ConfigBinder binder(tree);
@@ -17,6 +17,17 @@ LoadedConfig load_app_config(const std::string& file, const std::vector<std::str
   loaded.resolved_yaml = resolved_config_yaml(loaded.config);
   loaded.files = tree.files;
   return loaded;
+}
+
+}  // namespace
+
+LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides) {
+  return bind_app_config(file.empty() ? ConfigTree() : load_config_tree(file), overrides);
+}
+
+LoadedConfig load_embedded_app_config(const EmbeddedConfig& embedded,
+                                      const std::vector<std::string>& overrides) {
+  return bind_app_config(config_tree_from_text(embedded.text, embedded.name), overrides);
 }
 
 std::string resolved_config_yaml(AppConfig config) {

@@ -79,6 +79,16 @@ struct LoadedConfig {
 // `file` may be empty (defaults only). ConfigError for any bad file, key or value.
 LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides);
 
+// A config compiled into the program (embedded_configs.h).
+struct EmbeddedConfig {
+  const char* name;  // the file it was made from, as messages name it
+  const char* text;
+};
+
+// The same from an embedded config.
+LoadedConfig load_embedded_app_config(const EmbeddedConfig& embedded,
+                                      const std::vector<std::string>& overrides);
+
 // The resolved config of `config` as commented YAML.
 std::string resolved_config_yaml(AppConfig config);
 

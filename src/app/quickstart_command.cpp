@@ -7,7 +7,8 @@
 //      reference policies, off-policy estimates on the held-out logs, ranking metrics
 //      (agent/evaluation.md, agent/report/index.html).
 // Every step is deterministic in run.seed, so the quickstart regenerates its folder: the agent's
-// previous checkpoint there is replaced (a run worth keeping belongs in `shoprl train`).
+// previous checkpoint there is replaced (a run worth keeping belongs in `shoprl train`). Without
+// --config it runs configs/quickstart.yaml as compiled into the program (embedded_configs.h).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +19,7 @@
 #include "app/app_config.h"
 #include "app/command_summaries.h"
 #include "app/commands.h"
+#include "app/embedded_configs.h"
 #include "app/run_context.h"
 #include "app/train_job.h"
 #include "core/atomic_file.h"
@@ -31,13 +33,25 @@
 
 namespace shoprl {
 
+namespace {
+
+// A bare `shoprl quickstart` runs the embedded configs/quickstart.yaml; --config names another.
+LoadedConfig load_quickstart_config(const ConfigOptions& options,
+                                    const std::vector<std::string>& overrides) {
+  return options.file.empty() ? load_embedded_app_config(quickstart_config(), overrides)
+                              : load_app_config(options.file, overrides);
+}
+
+}  // namespace
+
 void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<ConfigOptions>();
-  CLI::App* quickstart = app.add_subcommand("quickstart", torch_command_summary("", "quickstart"));
+  CLI::App* quickstart =
+      app.add_subcommand("quickstart", torch_command_summary("", "quickstart"));
   add_config_options(*quickstart, *options);
   quickstart->callback([options, &global] {
     const auto start = std::chrono::steady_clock::now();
-    const LoadedConfig loaded = load_app_config(options->file, options->overrides);
+    const LoadedConfig loaded = load_quickstart_config(*options, options->overrides);
     apply_logging(loaded.config, global.quiet);
     const RunContext run = open_run(loaded);
     const std::filesystem::path store_path = run.dir / "sessions.h5";
@@ -46,18 +60,22 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
 
     spdlog::info("1/4 generating logs in the synthetic world ({} policy)",
                  loaded.config.logging_policy.kind);
+    auto stage_start = std::chrono::steady_clock::now();
     const SynthesizedLogs logs = run_synthesis(loaded);
     write_session_store(logs.store, store_path, &logs.truth);
     const StoreStats stats = compute_store_stats(read_session_store(store_path));
     write_file_atomic(run.dir / "stats.json", store_stats_json(stats));
     fmt::print("{}\n{}\n", store_stats_text(stats), policy_values_table(logs.truth));
+    const double logs_seconds = seconds_since(stage_start);
 
     spdlog::info("2/4 fitting the user simulator");
+    stage_start = std::chrono::steady_clock::now();
     const std::string device = resolve_device(loaded.config.run.device);
     const FittedSimulator simulator =
         fit_simulator(loaded.config.sim, logs.store, store_path.string(),
                       loaded.config.env.slate_size, run.seed, device);
     save_simulator(simulator, simulator_dir);
+    const double simulator_seconds = seconds_since(stage_start);
 
     spdlog::info("3/4 training agent {} in the simulator", loaded.config.agent.kind);
     std::vector<std::string> overrides = options->overrides;
@@ -66,7 +84,7 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
           "train.store=" + store_path.string(), "run.output_dir=" + run.dir.string(),
           std::string("run.name=agent")})
       overrides.push_back(set);
-    const LoadedConfig training = load_app_config(options->file, overrides);
+    const LoadedConfig training = load_quickstart_config(*options, overrides);
     std::error_code ignored;  // absent on a first run
     std::filesystem::remove_all(checkpoint_folder(agent_dir), ignored);
     const TrainJobResult result = run_train_job(training, /*resume=*/false);
@@ -80,8 +98,11 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
         "  agent/metrics.jsonl     training curves, one line per iteration\n"
         "  agent/checkpoint/       the trained agent\n"
         "  agent/evaluation.md     the evaluation above (also evaluation.json)\n"
-        "  agent/report/index.html off-policy evaluation report on the held-out logs\n",
-        run.dir.string(), seconds_since(start) / 60.0, run.seed);
+        "  agent/report/index.html off-policy evaluation report on the held-out logs\n"
+        "Stages: 1 logs {:.0f} s, 2 simulator {:.0f} s, 3 training {:.0f} s, 4 evaluation {:.0f} "
+        "s\n",
+        run.dir.string(), seconds_since(start) / 60.0, run.seed, logs_seconds, simulator_seconds,
+        result.training_seconds, result.evaluation_seconds);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <memory>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "app/train_evaluation.h"
 #include "app/training_setup.h"
 #include "core/interrupted_error.h"
+#include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "core/torch/device.h"
 
@@ -39,6 +41,7 @@ const std::set<std::string>& resumable_keys() {
 }  // namespace
 
 TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume) {
+  const auto start = std::chrono::steady_clock::now();
   const AppConfig& config = loaded.config;
   const std::string device = resolve_device(config.run.device);
   TrainingSetup setup = prepare_training(config, device);
@@ -71,8 +74,14 @@ TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume) {
         "training stopped after iteration {} (checkpoint saved); continue with: shoprl train "
         "--resume {}",
         outcome.iterations_done - 1, run.dir.string()));
+  TrainJobResult result;
+  result.run_dir = run.dir;
+  result.training_seconds = seconds_since(start);
   spdlog::info("final evaluation");
-  return {run.dir, evaluator.final_report(*agent, run.dir)};
+  const auto evaluation_start = std::chrono::steady_clock::now();
+  result.evaluation_markdown = evaluator.final_report(*agent, run.dir);
+  result.evaluation_seconds = seconds_since(evaluation_start);
+  return result;
 }
 
 }  // namespace shoprl

@@ -12,6 +12,8 @@ namespace shoprl {
 struct TrainJobResult {
   std::filesystem::path run_dir;
   std::string evaluation_markdown;  // evaluation.md, also printed by the callers
+  double training_seconds = 0;      // setup and the training loop
+  double evaluation_seconds = 0;    // the final evaluation
 };
 
 // `resume`: continue the run directory's checkpoint (agent/trainer.h). InterruptedError

@@ -1,5 +1,6 @@
 #include "core/config_tree.h"
 
+#include <functional>
 #include <set>
 
 #include "core/error.h"
@@ -30,6 +31,20 @@ void merge_into(YAML::Node dst, const YAML::Node& src, const std::string& prefix
   }
 }
 
+YAML::Node parse_config_text(const std::string& name, const std::function<YAML::Node()>& load) {
+  YAML::Node node;
+  try {
+    node = load();
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(name + ": cannot read config file");
+  }
+  if (node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
+  if (!node.IsMap()) throw ConfigError(name + ": a config file must be a YAML map of sections");
+  return node;
+}
+
 void load_recursive(const std::filesystem::path& file, std::set<std::string>& visiting,
                     ConfigTree& tree) {
   const std::string name = file.string();
@@ -39,16 +54,7 @@ void load_recursive(const std::filesystem::path& file, std::set<std::string>& vi
   if (!visiting.insert(canonical).second) {
     throw ConfigError(name + ": `extends` forms a cycle through this file");
   }
-  YAML::Node node;
-  try {
-    node = YAML::LoadFile(name);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(name + ": cannot read config file");
-  }
-  if (node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
-  if (!node.IsMap()) throw ConfigError(name + ": a config file must be a YAML map of sections");
+  YAML::Node node = parse_config_text(name, [&] { return YAML::LoadFile(name); });
   if (const YAML::Node base = node["extends"]) {
     if (!base.IsScalar()) {
       throw ConfigError(name + ":" + std::to_string(base.Mark().line + 1) +
@@ -96,6 +102,15 @@ ConfigTree load_config_tree(const std::filesystem::path& file) {
   ConfigTree tree;
   std::set<std::string> visiting;
   load_recursive(file, visiting, tree);
+  return tree;
+}
+
+ConfigTree config_tree_from_text(const std::string& text, const std::string& name) {
+  ConfigTree tree;
+  const YAML::Node node = parse_config_text(name, [&] { return YAML::Load(text); });
+  if (node["extends"]) throw ConfigError(name + ": an embedded config cannot use `extends`");
+  merge_into(tree.root, node, "", name, tree.origins);
+  tree.files.push_back(name);
   return tree;
 }
 

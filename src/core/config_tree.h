@@ -26,6 +26,10 @@ struct ConfigTree {
 // first and deep-merged under it: maps merge key by key, scalars and lists replace.
 ConfigTree load_config_tree(const std::filesystem::path& file);
 
+// Reads a config held in memory (a program's embedded default); `name` stands for its file in
+// messages and origins. No `extends`.
+ConfigTree config_tree_from_text(const std::string& text, const std::string& name);
+
 // Applies one "section.key=value" assignment; the value is parsed as YAML ("0.5", "[a, b]").
 void apply_config_override(ConfigTree& tree, const std::string& assignment);
 

@@ -24,7 +24,7 @@ struct OpeConfig {
   int bootstrap_resamples = 1000;
   std::uint64_t bootstrap_seed = 0;  // 0 = derive from run.seed
   double reward_min = 0.0;
-  double reward_max = 1.0;
+  double reward_max = 1.2;
   int threads = 2;
 
   void visit(ConfigVisitor& v) {
@@ -60,7 +60,10 @@ struct OpeConfig {
             in_range(0, 1000000));
     v.field("bootstrap_seed", bootstrap_seed, "Seed of the bootstrap; 0 derives it from run.seed");
     v.field("reward_min", reward_min, "Least possible reward (Hoeffding, empirical Bernstein)");
-    v.field("reward_max", reward_max, "Largest possible reward (Hoeffding, empirical Bernstein)");
+    v.field("reward_max", reward_max,
+            "Largest possible reward of one row (Hoeffding, empirical Bernstein, the range check); "
+            "the default is what one slot of the synthetic world can earn, env.click_reward + "
+            "env.purchase_reward at their defaults; 1 gives tighter bounds on click-only logs");
     v.field("threads", threads, "Threads for the bootstrap (results do not depend on it)",
             in_range(1, 1024));
   }
