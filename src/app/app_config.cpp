@@ -1,5 +1,11 @@
 #include "app/app_config.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
 #include "core/config_loader.h"
 #include "core/config_tree.h"
 
@@ -7,27 +13,65 @@ namespace shoprl {
 
 namespace {
 
-LoadedConfig bind_app_config(ConfigTree tree, const std::vector<std::string>& overrides) {
+LoadedConfig bind_app_config(ConfigTree tree, const std::vector<std::string>& overrides,
+                             const std::string& run_name) {
   for (const std::string& assignment : overrides) apply_config_override(tree, assignment);
   LoadedConfig loaded;
   ConfigBinder binder(tree);
   loaded.config.visit(binder);
   binder.finish();
   loaded.config.import.validate();
+  if (loaded.config.run.name.empty()) loaded.config.run.name = run_name.empty() ? "run" : run_name;
+  // A simulator folder not named is the run's own (run.output_dir moves it too).
+  if (loaded.config.sim.directory.empty()) {
+    loaded.config.sim.directory =
+        (std::filesystem::path(loaded.config.run.output_dir) / loaded.config.run.name / "simulator")
+            .string();
+  }
   loaded.resolved_yaml = resolved_config_yaml(loaded.config);
   loaded.files = tree.files;
+  loaded.origins = tree.origins;
   return loaded;
 }
 
 }  // namespace
 
-LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides) {
-  return bind_app_config(file.empty() ? ConfigTree() : load_config_tree(file), overrides);
+std::string LoadedConfig::origin_of(const std::string& key) const {
+  const std::string origin = config_origin_of(origins, key);
+  return origin.empty() ? "default" : origin;
+}
+
+void warn_unused_sections(const LoadedConfig& loaded, const std::string& command,
+                          const std::vector<std::string>& used) {
+  const std::string top_file = loaded.files.empty() ? "" : loaded.files.back() + ":";
+  std::set<std::string> unused;
+  for (const auto& [key, origin] : loaded.origins) {
+    const bool here =
+        (!top_file.empty() && origin.rfind(top_file, 0) == 0) || origin.rfind("--set ", 0) == 0;
+    const std::string section = key.substr(0, key.find('.'));
+    if (here && section != "run" && std::find(used.begin(), used.end(), section) == used.end())
+      unused.insert(section);
+  }
+  if (unused.empty()) return;
+  std::string names;
+  for (const std::string& section : unused) names += (names.empty() ? "" : ", ") + section;
+  spdlog::warn(
+      "{} reads none of the section{} {} given in {}: {} ignored here (a config "
+      "for another command?)",
+      command, unused.size() == 1 ? "" : "s", names,
+      loaded.files.empty() ? std::string("--set") : loaded.files.back(),
+      unused.size() == 1 ? "it is" : "they are");
+}
+
+LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides,
+                             const std::string& run_name) {
+  return bind_app_config(file.empty() ? ConfigTree() : load_config_tree(file), overrides, run_name);
 }
 
 LoadedConfig load_embedded_app_config(const EmbeddedConfig& embedded,
-                                      const std::vector<std::string>& overrides) {
-  return bind_app_config(config_tree_from_text(embedded.text, embedded.name), overrides);
+                                      const std::vector<std::string>& overrides,
+                                      const std::string& run_name) {
+  return bind_app_config(config_tree_from_text(embedded.text, embedded.name), overrides, run_name);
 }
 
 std::string resolved_config_yaml(AppConfig config) {

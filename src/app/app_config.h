@@ -72,12 +72,26 @@ struct AppConfig {
 
 struct LoadedConfig {
   AppConfig config;
-  std::string resolved_yaml;  // the fully resolved config, with doc comments
-  std::vector<std::string> files;
+  std::string resolved_yaml;       // the fully resolved config, with doc comments
+  std::vector<std::string> files;  // every file read, base files first
+  // Where each key was set: "file:line" or "--set key=value" (core/config_tree.h).
+  std::map<std::string, std::string> origins;
+
+  // Where `key` was set; "default" when nowhere.
+  std::string origin_of(const std::string& key) const;
 };
 
-// `file` may be empty (defaults only). ConfigError for any bad file, key or value.
-LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides);
+// Warns once about the sections that the config file named on the command line (not a file it
+// extends, which is shared on purpose) or a --set gives, but that `command` never reads: a
+// `train --config configs/evaluate-bandit.yaml` is probably a mistake.
+void warn_unused_sections(const LoadedConfig& loaded, const std::string& command,
+                          const std::vector<std::string>& used);
+
+// `file` may be empty (defaults only). `run_name` is run.name when neither the file nor --set
+// gives one: the command's own name, so that each command's runs have their own folder.
+// ConfigError for any bad key or value, IoError for a file that cannot be read.
+LoadedConfig load_app_config(const std::string& file, const std::vector<std::string>& overrides,
+                             const std::string& run_name = "");
 
 // A config compiled into the program (embedded_configs.h).
 struct EmbeddedConfig {
@@ -87,7 +101,8 @@ struct EmbeddedConfig {
 
 // The same from an embedded config.
 LoadedConfig load_embedded_app_config(const EmbeddedConfig& embedded,
-                                      const std::vector<std::string>& overrides);
+                                      const std::vector<std::string>& overrides,
+                                      const std::string& run_name = "");
 
 // The resolved config of `config` as commented YAML.
 std::string resolved_config_yaml(AppConfig config);

@@ -153,7 +153,9 @@ std::optional<nlohmann::json> run_numpy_baseline(const AppConfig& config,
 
 void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) {
   if (options.learned && global.torch == nullptr) hand_over_to_torch_program(global);
-  const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
+  // --learned times sim fit's simulator unless sim.directory or run.name says otherwise.
+  const LoadedConfig loaded =
+      load_app_config(options.config.file, options.config.overrides, "sim-fit");
   const AppConfig& config = loaded.config;
   apply_logging(config, global.quiet);
   if (options.learned) {

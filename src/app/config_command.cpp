@@ -9,8 +9,8 @@
 namespace shoprl {
 
 void add_config_options(CLI::App& command, ConfigOptions& options) {
-  command.add_option("-c,--config", options.file, "YAML config file (may `extends` another)")
-      ->check(CLI::ExistingFile);
+  // Checked when loaded: a missing file is an I/O error (exit 5) like any other (docs/cli.md).
+  command.add_option("-c,--config", options.file, "YAML config file (may `extends` another)");
   command.add_option("--set", options.overrides, "Override a key: section.key=value (repeatable)")
       ->allow_extra_args(false);
 }

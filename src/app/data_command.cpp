@@ -36,6 +36,7 @@ void run_import(const ImportOptions& options, const GlobalOptions& global) {
   find_importer(config.format);  // fail on a bad --format before reading anything
   loaded.resolved_yaml = resolved_config_yaml(loaded.config);
   apply_logging(loaded.config, global.quiet);
+  warn_unused_sections(loaded, "data import", {"import"});
 
   const auto start = std::chrono::steady_clock::now();
   const SessionStore store =
@@ -99,6 +100,7 @@ add_config_options(*sample, *sample_config);
 sample->callback([sample_config, sample_output, &global] {
   const LoadedConfig loaded = load_app_config(sample_config->file, sample_config->overrides);
   apply_logging(loaded.config, global.quiet);
+  warn_unused_sections(loaded, "data sample", {"sample"});
   const SampleLogSummary summary =
       write_sample_retailrocket_log(*sample_output, loaded.config.sample, loaded.config.run.seed);
   spdlog::info("wrote {}: {} events of {} visitors (seed {})", *sample_output, summary.events,

@@ -11,6 +11,7 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "app/config_paths.h"
 #include "app/hand_over.h"
 #include "app/run_context.h"
 #include "app/torch_parts.h"
@@ -126,30 +127,48 @@ void print_summary(const EvaluationReport& report) {
 }  // namespace
 
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
-  auto options = std::make_shared<ConfigOptions>();
+  struct EvaluateOptions {
+    ConfigOptions config;
+    bool overwrite = false;
+  };
+  auto options = std::make_shared<EvaluateOptions>();
   CLI::App* evaluate = app.add_subcommand(
       "evaluate",
       "Evaluate a policy off-policy on logged slates and write a report (sections evaluate, "
       "ope, reward_model)");
-  add_config_options(*evaluate, *options);
+  add_config_options(*evaluate, options->config);
+  add_overwrite_flag(*evaluate, options->overwrite);
   evaluate->callback([options, &global] {
-    const LoadedConfig loaded = load_app_config(options->file, options->overrides);
+    const LoadedConfig loaded =
+        load_app_config(options->config.file, options->config.overrides, "evaluate");
     const AppConfig& config = loaded.config;
     if (global.torch == nullptr && config_needs_torch(config)) hand_over_to_torch_program(global);
     apply_logging(config, global.quiet);
-    if (config.evaluate.store.empty()) {
-      throw ConfigError(
-          "evaluate.store: no session store given (set it in the config or with "
-          "--set evaluate.store=logs.h5)");
+    warn_unused_sections(loaded, "evaluate", {"evaluate", "ope", "reward_model"});
+    // Every check before the run folder is touched (core/run_folder.h).
+    require_session_store(loaded, "evaluate.store", config.evaluate.store);
+    const EvaluationPolicyConfig& policy = config.evaluate.policy;
+    if (policy.kind == "checkpoint") {
+      require_input(loaded, "evaluate.policy.checkpoint", policy.checkpoint, InputKind::kFolder,
+                    "`shoprl train` (its run folder, or its checkpoint/)");
+    } else if (policy.kind == "empirical") {
+      require_session_store(loaded, "evaluate.policy.store", policy.store);
+    } else if (policy.kind == "file") {
+      require_input(loaded, "evaluate.policy.file", policy.file, InputKind::kFile,
+                    "a CSV file with the header item_id,position,probability (docs/ope.md)");
     }
-    const RunContext run = open_run(loaded);
+    const RunFolderMode mode = run_folder_mode(options->overwrite);
+    check_run_folder(run_directory(config), mode);
     const SessionStore store = read_session_store(config.evaluate.store);
+
+    RunContext run = open_run(loaded, mode);
     EvaluationReport report = config.evaluate.policy.kind == "checkpoint"
                                   ? global.torch->evaluate_checkpoint(loaded, store, run.seed)
                                   : evaluate_builtin_policy(loaded, store, run.seed, global);
     report.title = fmt::format("Off-policy evaluation: {}", config.run.name);
     const std::string dir = (run.dir / "report").string();
     write_evaluation_report(report, dir);
+    run.finish();
     print_summary(report);
     fmt::print("report: {}/index.html\n", dir);
   });

@@ -73,6 +73,7 @@ void add_torch_command(CLI::App& parent, const std::string& name, const GlobalOp
   stub->set_help_flag();
   stub->prefix_command();
   stub->allow_extras();
+  stub->fallthrough(false);
   stub->callback([&global] { hand_over_to_torch_program(global); });
 }
 

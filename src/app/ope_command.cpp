@@ -108,6 +108,7 @@ void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   if (global.torch == nullptr && config_needs_torch(loaded.config))
     hand_over_to_torch_program(global);
   apply_logging(loaded.config, global.quiet);
+  warn_unused_sections(loaded, "ope", {"ope", "reward_model"});
   const OpeConfig& config = loaded.config.ope;
   // Unknown names fail before the file is read.
   for (const std::string& name : config.estimators) find_estimator(name);

@@ -6,9 +6,9 @@
 //   4. evaluate the trained policy: rollouts in the true world beside the oracle and the
 //      reference policies, off-policy estimates on the held-out logs, ranking metrics
 //      (agent/evaluation.md, agent/report/index.html).
-// Every step is deterministic in run.seed, so the quickstart regenerates its folder: the agent's
-// previous checkpoint there is replaced (a run worth keeping belongs in `shoprl train`). Without
-// --config it runs configs/quickstart.yaml as compiled into the program (embedded_configs.h).
+// Like every job it refuses a run folder that already holds files unless --overwrite
+// (core/run_folder.h; tools/quickstart.sh passes it). Without --config it runs
+// configs/quickstart.yaml as compiled into the program (embedded_configs.h).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -22,6 +22,7 @@
 #include "app/embedded_configs.h"
 #include "app/run_context.h"
 #include "app/train_job.h"
+#include "app/training_setup.h"
 #include "core/atomic_file.h"
 #include "core/seconds_since.h"
 #include "core/torch/device.h"
@@ -38,25 +39,42 @@ namespace {
 // A bare `shoprl quickstart` runs the embedded configs/quickstart.yaml; --config names another.
 LoadedConfig load_quickstart_config(const ConfigOptions& options,
                                     const std::vector<std::string>& overrides) {
-  return options.file.empty() ? load_embedded_app_config(quickstart_config(), overrides)
-                              : load_app_config(options.file, overrides);
+  return options.file.empty()
+             ? load_embedded_app_config(quickstart_config(), overrides, "quickstart")
+             : load_app_config(options.file, overrides, "quickstart");
 }
 
 }  // namespace
 
 void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
-  auto options = std::make_shared<ConfigOptions>();
-  CLI::App* quickstart =
-      app.add_subcommand("quickstart", torch_command_summary("", "quickstart"));
-  add_config_options(*quickstart, *options);
+  struct QuickstartOptions {
+    ConfigOptions config;
+    bool overwrite = false;
+  };
+  auto options = std::make_shared<QuickstartOptions>();
+  CLI::App* quickstart = app.add_subcommand("quickstart", torch_command_summary("", "quickstart"));
+  add_config_options(*quickstart, options->config);
+  add_overwrite_flag(*quickstart, options->overwrite);
   quickstart->callback([options, &global] {
     const auto start = std::chrono::steady_clock::now();
-    const LoadedConfig loaded = load_quickstart_config(*options, options->overrides);
+    const LoadedConfig loaded = load_quickstart_config(options->config, options->config.overrides);
     apply_logging(loaded.config, global.quiet);
-    const RunContext run = open_run(loaded);
-    const std::filesystem::path store_path = run.dir / "sessions.h5";
-    const std::filesystem::path simulator_dir = run.dir / "simulator";
-    const std::filesystem::path agent_dir = run.dir / "agent";
+    const RunFolderMode mode = run_folder_mode(options->overwrite);
+    check_run_folder(run_directory(loaded.config), mode);
+    // The training step's config, checked now rather than at step 3.
+    std::vector<std::string> overrides = options->config.overrides;
+    const std::filesystem::path run_dir = run_directory(loaded.config);
+    const std::filesystem::path store_path = run_dir / "sessions.h5";
+    const std::filesystem::path simulator_dir = run_dir / "simulator";
+    for (const std::string& set :
+         {std::string("train.environment=simulator"), "train.simulator=" + simulator_dir.string(),
+          "train.store=" + store_path.string(), "run.output_dir=" + run_dir.string(),
+          std::string("run.name=agent")})
+      overrides.push_back(set);
+    const LoadedConfig training = load_quickstart_config(options->config, overrides);
+    check_training_config(training.config);
+
+    RunContext run = open_run(loaded, mode);
 
     spdlog::info("1/4 generating logs in the synthetic world ({} policy)",
                  loaded.config.logging_policy.kind);
@@ -78,16 +96,8 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
     const double simulator_seconds = seconds_since(stage_start);
 
     spdlog::info("3/4 training agent {} in the simulator", loaded.config.agent.kind);
-    std::vector<std::string> overrides = options->overrides;
-    for (const std::string& set :
-         {std::string("train.environment=simulator"), "train.simulator=" + simulator_dir.string(),
-          "train.store=" + store_path.string(), "run.output_dir=" + run.dir.string(),
-          std::string("run.name=agent")})
-      overrides.push_back(set);
-    const LoadedConfig training = load_quickstart_config(*options, overrides);
-    std::error_code ignored;  // absent on a first run
-    std::filesystem::remove_all(checkpoint_folder(agent_dir), ignored);
-    const TrainJobResult result = run_train_job(training, /*resume=*/false);
+    const TrainJobResult result = run_train_job(training, RunFolderMode::kNew);
+    run.finish();
     spdlog::info("4/4 evaluated: true world, off-policy on the held-out logs, ranking");
 
     fmt::print("{}\n", result.evaluation_markdown);

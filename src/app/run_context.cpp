@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
+
 #include "core/atomic_file.h"
 #include "core/logging.h"
 #include "core/progress.h"
@@ -9,17 +11,28 @@
 
 namespace shoprl {
 
+std::filesystem::path run_directory(const AppConfig& config) {
+  return std::filesystem::path(config.run.output_dir) / config.run.name;
+}
+
+void add_overwrite_flag(CLI::App& command, bool& overwrite) {
+  command.add_flag("--overwrite", overwrite,
+                   "Replace what an earlier run left in the output folder (default: refuse)");
+}
+
 void apply_logging(const AppConfig& config, bool quiet) {
   spdlog::set_level(spdlog::level::from_str(
       quiet && config.run.log_level == "info" ? std::string("warn") : config.run.log_level));
   set_progress_quiet(quiet);
 }
 
-RunContext open_run(const LoadedConfig& loaded) {
+RunContext open_run_folder(const LoadedConfig& loaded, const std::filesystem::path& dir,
+                           RunFolderMode mode, const std::string& keep_if_present) {
+  check_run_folder(dir, mode);
   RunContext run;
-  run.dir = std::filesystem::path(loaded.config.run.output_dir) / loaded.config.run.name;
+  run.folder = std::make_unique<RunFolder>(dir, mode, keep_if_present);
+  run.dir = dir;
   run.seed = loaded.config.run.seed;
-  std::filesystem::create_directories(run.dir);
   std::string header = "# Resolved config of this run, written by shoprl " + std::string(kVersion) +
                        ".\n# Re-run with: shoprl <command> --config " +
                        (run.dir / "config.yaml").string() + "\n";
@@ -28,6 +41,11 @@ RunContext open_run(const LoadedConfig& loaded) {
   add_log_file(run.dir / "shoprl.log");
   spdlog::info("run directory {} (seed {})", run.dir.string(), run.seed);
   return run;
+}
+
+RunContext open_run(const LoadedConfig& loaded, RunFolderMode mode,
+                    const std::string& keep_if_present) {
+  return open_run_folder(loaded, run_directory(loaded.config), mode, keep_if_present);
 }
 
 }  // namespace shoprl

@@ -15,17 +15,27 @@
 namespace shoprl {
 
 void add_sim_check_command(CLI::App& sim, const GlobalOptions& global) {
-  auto options = std::make_shared<ConfigOptions>();
+  struct CheckOptions {
+    ConfigOptions config;
+    bool overwrite = false;
+  };
+  auto options = std::make_shared<CheckOptions>();
   CLI::App* check = sim.add_subcommand(
       "check",
       "Ground-truth check: fit a simulator on synthetic logs and compare policy values in the "
       "true and the learned world (sections world, env, logging_policy, synth, sim, sim_check)");
-  add_config_options(*check, *options);
+  add_config_options(*check, options->config);
+  add_overwrite_flag(*check, options->overwrite);
   check->callback([options, &global] {
-    const LoadedConfig loaded = load_app_config(options->file, options->overrides);
+    const LoadedConfig loaded =
+        load_app_config(options->config.file, options->config.overrides, "sim-check");
     const AppConfig& config = loaded.config;
     apply_logging(config, global.quiet);
-    open_run(loaded);  // the resolved config and seed of this run, and its log
+    warn_unused_sections(loaded, "sim check",
+                         {"world", "env", "logging_policy", "synth", "sim", "sim_check"});
+    const RunFolderMode mode = run_folder_mode(options->overwrite);
+    check_run_folder(run_directory(config), mode);
+    RunContext run = open_run(loaded, mode);
     GroundTruthInputs inputs;
     inputs.world = config.world;
     inputs.env = config.env;
@@ -37,6 +47,7 @@ void add_sim_check_command(CLI::App& sim, const GlobalOptions& global) {
     inputs.resolved_config_yaml = loaded.resolved_yaml;
     inputs.device = resolve_device(config.run.device);
     const GroundTruthResult result = run_ground_truth_check(inputs);
+    run.finish();
     fmt::print("{}", ground_truth_table(result));
     spdlog::info(
         "wrote {}/ground_truth.json and ground_truth.md (fit {:.1f} s, evaluation {:.1f} s)",

@@ -9,6 +9,7 @@
 #include "app/app_config.h"
 #include "app/command_summaries.h"
 #include "app/commands.h"
+#include "app/config_paths.h"
 #include "app/run_context.h"
 #include "core/torch/device.h"
 #include "data/session_store_io.h"
@@ -41,23 +42,37 @@ void print_fit_summary(const FittedSimulator& simulator, const std::string& dire
 }  // namespace
 
 void add_sim_fit_command(CLI::App& sim, const GlobalOptions& global) {
-  auto options = std::make_shared<ConfigOptions>();
+  struct FitOptions {
+    ConfigOptions config;
+    bool overwrite = false;
+  };
+  auto options = std::make_shared<FitOptions>();
   CLI::App* fit = sim.add_subcommand(
-      "fit", "Fit the user simulator on the store sim.store and write it to sim.directory");
-  add_config_options(*fit, *options);
+      "fit",
+      "Fit the user simulator on the store sim.store and write it to sim.directory (default: "
+      "the run folder's simulator/)");
+  add_config_options(*fit, options->config);
+  add_overwrite_flag(*fit, options->overwrite);
   fit->callback([options, &global] {
-    const LoadedConfig loaded = load_app_config(options->file, options->overrides);
+    const LoadedConfig loaded =
+        load_app_config(options->config.file, options->config.overrides, "sim-fit");
     const AppConfig& config = loaded.config;
     apply_logging(config, global.quiet);
-    const RunContext run = open_run(loaded);
+    warn_unused_sections(loaded, "sim fit", {"sim", "env"});
+    require_session_store(loaded, "sim.store", config.sim.store);
+    const RunFolderMode mode = run_folder_mode(options->overwrite);
+    check_run_folder(run_directory(config), mode);
     const std::string device = resolve_device(config.run.device);
     const auto start = std::chrono::steady_clock::now();
     const SessionStore store = read_session_store(config.sim.store);
+
+    RunContext run = open_run(loaded, mode);
     spdlog::info("read {}: {} sessions, {} events, {} items (device {})", config.sim.store,
                  store.num_sessions(), store.num_events(), store.num_items(), device);
     const FittedSimulator simulator =
         fit_simulator(config.sim, store, config.sim.store, config.env.slate_size, run.seed, device);
     save_simulator(simulator, config.sim.directory);
+    run.finish();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     print_fit_summary(simulator, config.sim.directory, seconds);

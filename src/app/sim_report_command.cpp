@@ -9,6 +9,7 @@
 
 #include "app/app_config.h"
 #include "app/commands.h"
+#include "app/config_paths.h"
 #include "app/run_context.h"
 #include "core/atomic_file.h"
 #include "core/torch/device.h"
@@ -23,15 +24,25 @@ namespace {
 struct ReportOptions {
   ConfigOptions config;
   std::string output;
+  bool overwrite = false;
 };
 
 void run_sim_report(const ReportOptions& options, const GlobalOptions& global) {
-  const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
+  // Named after sim fit by default: its simulator is the one reported on.
+  const LoadedConfig loaded =
+      load_app_config(options.config.file, options.config.overrides, "sim-fit");
   const AppConfig& config = loaded.config;
   apply_logging(config, global.quiet);
-  open_run(loaded);  // the resolved config and seed of this run, and its log
-  const std::string device = resolve_device(config.run.device);
+  warn_unused_sections(loaded, "sim report", {"sim", "sim_report", "env"});
+  // The report folder is this command's output folder (core/run_folder.h): -o names it, else
+  // it is the simulator's report/.
   const std::filesystem::path directory(config.sim.directory);
+  require_simulator(loaded, "sim.directory", config.sim.directory);
+  const std::filesystem::path output =
+      options.output.empty() ? directory / "report" : std::filesystem::path(options.output);
+  const RunFolderMode mode = run_folder_mode(options.overwrite);
+  check_run_folder(output, mode);
+  const std::string device = resolve_device(config.run.device);
   FittedSimulator simulator = load_simulator(directory, device);
   // sim.store; when that file is absent, the store the simulator names (the logs that
   // `shoprl sim check` keeps beside its simulator).
@@ -42,6 +53,7 @@ void run_sim_report(const ReportOptions& options, const GlobalOptions& global) {
     store_path = simulator.store_path;
   }
   const SessionStore store = read_session_store(store_path);
+  RunContext run = open_run_folder(loaded, output, mode);
   spdlog::info("fidelity of {} ({} members) on the test split of {}", directory.string(),
                simulator.members.size(), store_path);
 
@@ -74,9 +86,8 @@ void run_sim_report(const ReportOptions& options, const GlobalOptions& global) {
     }
   }
 
-  const std::string output =
-      options.output.empty() ? (directory / "report").string() : options.output;
-  write_fidelity_report(report, output);
+  write_fidelity_report(report, output.string());
+  run.finish();
   fmt::print("{:<28}{:>12}{:>12}\n", "next click (test)", "simulator", "popularity");
   for (std::size_t c = 0; c < report.simulator_next_click.cutoffs.size(); ++c) {
     fmt::print("{:<28}{:>12.4f}{:>12.4f}\n",
@@ -89,7 +100,7 @@ void run_sim_report(const ReportOptions& options, const GlobalOptions& global) {
   fmt::print("purchase AUC {:.4f}, ECE {:.4f}; session-length KS distance {:.4f}\n",
              report.purchase.auc, report.purchase.expected_calibration_error,
              report.length_ks.statistic);
-  spdlog::info("wrote {}/index.html, report.md, report.json", output);
+  spdlog::info("wrote {}/index.html, report.md, report.json", output.string());
 }
 
 }  // namespace
@@ -103,6 +114,7 @@ void add_sim_report_command(CLI::App& sim, const GlobalOptions& global) {
   add_config_options(*report, options->config);
   report->add_option("-o,--output", options->output,
                      "Report folder (default: <sim.directory>/report)");
+  add_overwrite_flag(*report, options->overwrite);
   report->callback([options, &global] { run_sim_report(*options, global); });
 }
 

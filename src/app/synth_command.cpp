@@ -46,6 +46,7 @@ void add_synth_command(CLI::App& data, const GlobalOptions& global) {
   synth->callback([options, output, &global] {
     const LoadedConfig loaded = load_app_config(options->file, options->overrides);
     apply_logging(loaded.config, global.quiet);
+    warn_unused_sections(loaded, "data synth", {"world", "env", "logging_policy", "synth"});
     const SynthesizedLogs logs = run_synthesis(loaded);
     write_session_store(logs.store, *output, &logs.truth);
     spdlog::info("wrote {} (seed {})", *output, loaded.config.run.seed);

@@ -11,6 +11,7 @@
 
 #include "agent/agent_factory.h"
 #include "agent/trainer.h"
+#include "app/config_paths.h"
 #include "app/run_context.h"
 #include "app/train_evaluation.h"
 #include "app/training_setup.h"
@@ -40,9 +41,14 @@ const std::set<std::string>& resumable_keys() {
 
 }  // namespace
 
-TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume) {
+TrainJobResult run_train_job(const LoadedConfig& loaded, RunFolderMode mode) {
+  const bool resume = mode == RunFolderMode::kResume;
   const auto start = std::chrono::steady_clock::now();
   const AppConfig& config = loaded.config;
+  check_training_config(config);
+  if (!config.train.store.empty()) require_session_store(loaded, "train.store", config.train.store);
+  if (config.train.environment == "simulator" && !learns_from_logs(config.agent.kind))
+    require_simulator(loaded, "train.simulator", config.train.simulator);
   const std::string device = resolve_device(config.run.device);
   TrainingSetup setup = prepare_training(config, device);
   // The networks' initial weights come from torch's global generator: seeded, so that the same
@@ -60,9 +66,11 @@ TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume) {
   trainer.config = flatten_config(config);
   trainer.resumable_keys = resumable_keys();
   trainer.data_hash = setup.data_hash;
-  // Checked before open_run() rewrites config.yaml: a refused resume changes nothing.
+  // Checked before open_run() rewrites config.yaml: a refused run changes nothing.
+  check_run_folder(trainer.run_dir, mode,
+                   fmt::format("`shoprl train --resume {}`", trainer.run_dir.string()));
   if (resume) check_checkpoint(checkpoint_folder(trainer.run_dir), trainer, *agent);
-  const RunContext run = open_run(loaded);
+  RunContext run = open_run(loaded, mode, checkpoint_folder(trainer.run_dir).filename().string());
   spdlog::info("agent {} on {} ({} items, slate {}), {} iterations", config.agent.kind, device,
                setup.inputs.num_items, config.env.slate_size, config.train.iterations);
 
@@ -81,6 +89,7 @@ TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume) {
   const auto evaluation_start = std::chrono::steady_clock::now();
   result.evaluation_markdown = evaluator.final_report(*agent, run.dir);
   result.evaluation_seconds = seconds_since(evaluation_start);
+  run.finish();
   return result;
 }
 

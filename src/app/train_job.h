@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/app_config.h"
+#include "core/run_folder.h"
 
 namespace shoprl {
 
@@ -16,8 +17,10 @@ struct TrainJobResult {
   double evaluation_seconds = 0;    // the final evaluation
 };
 
-// `resume`: continue the run directory's checkpoint (agent/trainer.h). InterruptedError
-// (exit status 130) when SIGINT/SIGTERM stopped the run after checkpointing.
-TrainJobResult run_train_job(const LoadedConfig& loaded, bool resume);
+// `mode`: a new run, --overwrite, or kResume to continue the run directory's checkpoint
+// (agent/trainer.h). Every check (inputs, agent, checkpoint, run folder) comes before the run
+// folder is touched. InterruptedError (exit status 130) when SIGINT/SIGTERM stopped the run
+// after checkpointing.
+TrainJobResult run_train_job(const LoadedConfig& loaded, RunFolderMode mode);
 
 }  // namespace shoprl

@@ -45,6 +45,41 @@ ChoiceModelParameters simulator_choice(const ResponseCalibration& calibration, i
 
 }  // namespace
 
+void check_training_config(const AppConfig& config) {
+  const TrainConfig& train = config.train;
+  const std::string& kind = config.agent.kind;
+  if (!train.store.empty()) {
+    // Checked before training rather than after: the final off-policy evaluation bounds rewards.
+    const double largest = config.env.click_reward + config.env.purchase_reward;
+    if (config.ope.reward_max < largest)
+      throw ConfigError(fmt::format(
+          "ope.reward_max is {} but a logged slot can earn env.click_reward + "
+          "env.purchase_reward = {}: the off-policy evaluation of the trained policy on "
+          "train.store needs ope.reward_max >= {}",
+          config.ope.reward_max, largest, largest));
+  }
+  if (learns_from_logs(kind)) {
+    if (train.store.empty())
+      throw ConfigError(
+          fmt::format("agent.kind {} learns from logs: set train.store to a session store", kind));
+  } else if (train.environment == "simulator") {
+    if (train.simulator.empty())
+      throw ConfigError(
+          "train.environment is simulator: set train.simulator to a folder "
+          "written by `shoprl sim fit`");
+  } else {
+    if (!train.true_world)
+      throw ConfigError(
+          "train.environment is world but train.true_world is false: there is "
+          "no world to act in");
+    if (kind == "slateq" && config.world.choice.model != "mnl")
+      throw ConfigError(fmt::format(
+          "agent.kind slateq decomposes Q through a multinomial-logit choice model, but "
+          "world.choice.model is {}",
+          config.world.choice.model));
+  }
+}
+
 TrainingSetup prepare_training(const AppConfig& config, const std::string& device) {
   const TrainConfig& train = config.train;
   const std::string& kind = config.agent.kind;
@@ -63,15 +98,8 @@ TrainingSetup prepare_training(const AppConfig& config, const std::string& devic
     setup.world_env = std::make_unique<SyntheticEnv>(*setup.world, config.env);
   }
 
+  check_training_config(config);
   if (!train.store.empty()) {
-    // Checked now rather than after training: the final off-policy evaluation bounds rewards.
-    const double largest = config.env.click_reward + config.env.purchase_reward;
-    if (config.ope.reward_max < largest)
-      throw ConfigError(fmt::format(
-          "ope.reward_max is {} but a logged slot can earn env.click_reward + "
-          "env.purchase_reward = {}: the off-policy evaluation of the trained policy on "
-          "train.store needs ope.reward_max >= {}",
-          config.ope.reward_max, largest, largest));
     setup.logs = std::make_unique<SessionStore>(read_session_store(train.store));
     // The world judged as true must be the one that wrote the logs, when they say which.
     if (setup.world) {
@@ -89,16 +117,9 @@ TrainingSetup prepare_training(const AppConfig& config, const std::string& devic
   }
 
   if (learns_from_logs(kind)) {
-    if (!setup.logs)
-      throw ConfigError(
-          fmt::format("agent.kind {} learns from logs: set train.store to a session store", kind));
     setup.inputs.logs = setup.logs.get();
     setup.inputs.num_items = static_cast<std::int64_t>(setup.logs->num_items());
   } else if (train.environment == "simulator") {
-    if (train.simulator.empty())
-      throw ConfigError(
-          "train.environment is simulator: set train.simulator to a folder "
-          "written by `shoprl sim fit`");
     setup.simulator = std::make_unique<FittedSimulator>(load_simulator(train.simulator, device));
     if (setup.simulator->slate_size != config.env.slate_size)
       throw ConfigError(
@@ -114,18 +135,9 @@ TrainingSetup prepare_training(const AppConfig& config, const std::string& devic
               digest(read_file_text(std::filesystem::path(train.simulator) / "simulator.json")) +
               ";";
   } else {
-    if (!setup.world_env)
-      throw ConfigError(
-          "train.environment is world but train.true_world is false: there is "
-          "no world to act in");
     setup.inputs.env = setup.world_env.get();
     setup.inputs.num_items = config.world.items;
     setup.inputs.choice = world_choice(config.world, config.env.slate_size);
-    if (kind == "slateq" && config.world.choice.model != "mnl")
-      throw ConfigError(fmt::format(
-          "agent.kind slateq decomposes Q through a multinomial-logit choice model, but "
-          "world.choice.model is {}",
-          config.world.choice.model));
   }
   if (setup.world && setup.inputs.num_items != config.world.items)
     throw ConfigError(fmt::format(

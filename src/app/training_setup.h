@@ -30,7 +30,13 @@ struct TrainingSetup {
   BatchEnv* evaluation_env() const { return world_env.get(); }
 };
 
-// ConfigError naming the key for a missing or inconsistent input (no store for an offline
+// The rules between config keys a training run relies on, checked without reading anything (the
+// quickstart checks its training step's config this way before step 1): ConfigError naming the
+// keys.
+void check_training_config(const AppConfig& config);
+
+// check_training_config, then the inputs. ConfigError naming the key for a missing or
+// inconsistent input (no store for an offline
 // agent, a simulator with another slate size, SlateQ with a non-MNL world, ...).
 TrainingSetup prepare_training(const AppConfig& config, const std::string& device);
 

@@ -38,7 +38,7 @@ YAML::Node parse_config_text(const std::string& name, const std::function<YAML::
   } catch (const YAML::ParserException& e) {
     throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   } catch (const YAML::BadFile&) {
-    throw ConfigError(name + ": cannot read config file");
+    throw IoError(name + ": cannot read config file");
   }
   if (node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
   if (!node.IsMap()) throw ConfigError(name + ": a config file must be a YAML map of sections");
@@ -50,7 +50,7 @@ void load_recursive(const std::filesystem::path& file, std::set<std::string>& vi
   const std::string name = file.string();
   std::error_code ec;
   const auto canonical = std::filesystem::weakly_canonical(file, ec).string();
-  if (!std::filesystem::exists(file)) throw ConfigError(name + ": config file not found");
+  if (!std::filesystem::exists(file)) throw IoError(name + ": config file not found");
   if (!visiting.insert(canonical).second) {
     throw ConfigError(name + ": `extends` forms a cycle through this file");
   }
@@ -88,12 +88,24 @@ void set_path(YAML::Node node, const std::vector<std::string>& parts, std::size_
 }  // namespace
 
 std::string ConfigTree::origin_of(const std::string& path) const {
+  return config_origin_of(origins, path);
+}
+
+std::string config_origin_of(const std::map<std::string, std::string>& origins,
+                             const std::string& path) {
   std::string key = path;
   while (!key.empty()) {
     if (auto it = origins.find(key); it != origins.end()) return it->second;
     const auto dot = key.rfind('.');
     if (dot == std::string::npos) break;
     key.resize(dot);
+  }
+  // A section that only `--set section.key=v` created has no origin of its own: blame the
+  // first assignment below it.
+  const std::string prefix = path + ".";
+  for (auto it = origins.lower_bound(prefix); it != origins.end(); ++it) {
+    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+    return it->second;
   }
   return "";
 }

@@ -18,9 +18,14 @@ struct ConfigTree {
   std::map<std::string, std::string> origins;
   std::vector<std::string> files;  // every file read, base files first
 
-  // Where `path` (or its nearest ancestor) was set; "" when nowhere.
+  // Where `path` (or its nearest ancestor, or else the first key below it) was set; "" when
+  // nowhere.
   std::string origin_of(const std::string& path) const;
 };
+
+// The same over an origins map kept apart from its tree (LoadedConfig keeps one).
+std::string config_origin_of(const std::map<std::string, std::string>& origins,
+                             const std::string& path);
 
 // Reads `file`; a top-level `extends: other.yaml` (relative to the file's folder) is loaded
 // first and deep-merged under it: maps merge key by key, scalars and lists replace.

@@ -9,14 +9,17 @@
 namespace shoprl {
 
 struct RunConfig {
-  std::string name = "default";
+  std::string name;  // empty: the command's name (app_config.h)
   std::string output_dir = "runs";
   std::uint64_t seed = 42;
   std::string device = "auto";
   std::string log_level = "info";
 
   void visit(ConfigVisitor& v) {
-    v.field("name", name, "Run name; files go to <output_dir>/<name>/");
+    v.field("name", name,
+            "Run name; files go to <output_dir>/<name>/ (empty: the command's name, e.g. "
+            "train, evaluate, sim-fit; sim report and bench env --learned read sim-fit's "
+            "simulator)");
     v.field("output_dir", output_dir, "Folder that holds run directories");
     v.field("seed", seed, "Master seed; every random stream is derived from it");
     v.field("device", device, "Where tensors live: auto picks cuda when available",

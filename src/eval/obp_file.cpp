@@ -29,8 +29,8 @@ class ObpReader {
   void require(const std::string& dataset) const {
     if (!file_.exists("/" + dataset)) {
       fail(dataset,
-           "missing (an Open Bandit Pipeline file needs reward, action, position, "
-           "pscore and action_dist)");
+           "missing (an Open Bandit Pipeline file needs reward, action, pscore and "
+           "action_dist, and position when there is more than one slot)");
     }
   }
   // A 1-D dataset of `rows_` entries.
@@ -210,9 +210,13 @@ void ObpReader::reduce_action_dist(ObpInput& input, bool has_reward_model,
 }
 
 ObpInput ObpReader::read(const ObpReadOptions& options) {
-  for (const char* dataset : {"reward", "action", "position", "pscore", "action_dist"}) {
-    require(dataset);
+  if (!file_.exists("/reward") && file_.exists("/sessions/offsets")) {
+    throw DataError(fmt::format(
+        "{}: is a shoprl session store, not an Open Bandit Pipeline file; evaluate a policy on "
+        "its logged slates with `shoprl evaluate --set evaluate.store={}` (docs/ope.md)",
+        name_, name_));
   }
+  for (const char* dataset : {"reward", "action", "pscore", "action_dist"}) require(dataset);
   const Hdf5DatasetInfo reward_info = file_.dataset_info("/reward");
   if (reward_info.shape.size() != 1) {
     fail("reward", fmt::format("has {} dimensions, expected 1", reward_info.shape.size()));
@@ -227,7 +231,18 @@ ObpInput ObpReader::read(const ObpReadOptions& options) {
   rounds.reward = read_column<double>("reward");
   check_finite("reward", rounds.reward);
   input.action = read_column<std::int64_t>("action");
-  const std::vector<std::int64_t> position = read_column<std::int64_t>("position");
+  // As in Open Bandit Pipeline, `position` may be left out when there is one slot.
+  if (!file_.exists("/position")) {
+    const Hdf5DatasetInfo dist = file_.dataset_info("/action_dist");
+    if (dist.shape.size() == 3 && dist.shape[2] > 1) {
+      fail("position", fmt::format("missing (it may be left out only when action_dist has one "
+                                   "slot; it has {})",
+                                   dist.shape[2]));
+    }
+  }
+  const std::vector<std::int64_t> position = file_.exists("/position")
+                                                 ? read_column<std::int64_t>("position")
+                                                 : std::vector<std::int64_t>(rows_, 0);
   rounds.position.resize(rows_);
   for (std::size_t i = 0; i < rows_; ++i) {
     if (position[i] < 0 || position[i] > std::numeric_limits<std::int32_t>::max()) {

@@ -113,7 +113,7 @@ struct ResponseConfig {
 
 struct SimConfig {
   std::string store = "data/logs.h5";
-  std::string directory = "runs/simulator";
+  std::string directory;  // empty: <run.output_dir>/<run.name>/simulator
   int ensemble = 3;
   double uncertainty_penalty = 0.0;
   UserModelConfig model;
@@ -123,8 +123,9 @@ struct SimConfig {
   void visit(ConfigVisitor& v) {
     v.field("store", store, "Session store the simulator is fitted on (shoprl sim fit)");
     v.field("directory", directory,
-            "Where shoprl sim fit writes the fitted simulator and where the simulator is loaded "
-            "from (sim report, bench env, training in the learned world)");
+            "Where shoprl sim fit and sim check write the fitted simulator, and where sim report "
+            "and bench env --learned load it from; empty: the run's own folder, "
+            "<run.output_dir>/<run.name>/simulator");
     v.field("ensemble", ensemble, "User models in the ensemble (K)", in_range(1, 64));
     v.field("uncertainty_penalty", uncertainty_penalty,
             "lambda: the reward an agent sees is lowered by lambda x the ensemble's disagreement "

@@ -160,8 +160,8 @@ TEST_F(ConfigLoaderTest, MalformedSetAndInvalidYamlAreErrors) {
       std::string::npos);
   const auto bad = write("bad.yaml", "toy: [unclosed\n");
   EXPECT_NE(error_of([&] { load_config_tree(bad); }).find("invalid YAML"), std::string::npos);
-  EXPECT_NE(error_of([&] { load_config_tree(dir_ / "missing.yaml"); }).find("not found"),
-            std::string::npos);
+  // A missing file is an I/O error (exit 5), like every file that cannot be read.
+  EXPECT_THROW(load_config_tree(dir_ / "missing.yaml"), IoError);
 }
 
 TEST_F(ConfigLoaderTest, DumpLoadsBackToTheSameValues) {

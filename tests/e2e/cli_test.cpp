@@ -41,6 +41,50 @@ TEST(Cli, UnknownConfigKeyIsOneLineWithSuggestionAndExitCode3) {
             "'import.min_sesion_length'; did you mean 'import.min_session_length'?\n");
 }
 
+TEST(Cli, ASetMistakeIsBlamedOnTheSetArgument) {
+  const auto result = run_command(shoprl() + " config show --set synht.sessions=10");
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(result.output,
+            "shoprl: error: --set synht.sessions=10: unknown config key 'synht'; did you mean "
+            "'synth'?\n");
+}
+
+TEST(Cli, ParseErrorsAreOneLineWithTheDocumentedExitCodes) {
+  testing::TempDir dir;
+  const std::string absent = (dir / "absent.yaml").string();
+  const auto config = run_command(shoprl() + " config show --config '" + absent + "'");
+  EXPECT_EQ(config.exit_code, 5);
+  EXPECT_EQ(config.output, "shoprl: error: " + absent + ": config file not found\n");
+
+  const std::string no_run = (dir / "no-run").string();
+  const auto resume = run_command(shoprl() + " train --resume '" + no_run + "'");
+  EXPECT_EQ(resume.exit_code, 5);
+  EXPECT_EQ(resume.output, "shoprl: error: --resume " + no_run + ": no such run folder\n");
+
+  const auto typo = run_command(shoprl() + " data improt -i x.csv");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.output,
+            "shoprl: error: unknown command 'improt' for 'shoprl data'; did you mean 'import'?\n");
+
+  const auto flag = run_command(shoprl() + " data stats --bogus x.h5");
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_EQ(flag.output.rfind("shoprl: error: ", 0), 0u) << flag.output;
+  EXPECT_EQ(std::count(flag.output.begin(), flag.output.end(), '\n'), 1) << flag.output;
+}
+
+TEST(Cli, QuietWorksAfterTheSubcommandToo) {
+  testing::TempDir dir;
+  const std::string store = (dir / "logs.h5").string();
+  const auto before = run_command(shoprl() + " data synth -o '" + store +
+                                  "' --set synth.sessions=20 --set synth.value_episodes=0");
+  ASSERT_EQ(before.exit_code, 0) << before.output;
+  EXPECT_NE(before.output.find("[info]"), std::string::npos) << before.output;
+  const auto after = run_command(shoprl() + " data synth -q -o '" + store +
+                                 "' --set synth.sessions=20 --set synth.value_episodes=0");
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(after.output.find("[info]"), std::string::npos) << after.output;
+}
+
 TEST(Cli, ConfigShowPrintsTheResolvedConfigWithOverrides) {
   const auto result =
       run_command(shoprl() + " config show --set run.seed=7 --set import.split.method=time");
@@ -166,18 +210,21 @@ TEST_F(CliImport, CorruptStoreIsADataErrorForStats) {
 }
 
 // The whole loop, shrunk: logs, a simulator, an agent trained in it, and its evaluation.
+// A bare `shoprl quickstart` runs its embedded default (configs/quickstart.yaml compiled in),
+// shrunk here by --set in size only, so that the defaults' own consistency is what is tested.
 TEST(CliQuickstart, RunsTheWholeLoopInTheRunDirectory) {
   testing::TempDir dir;
-  const auto result =
-      run_command("cd '" + dir.path().string() + "' && " + shoprl() + " -q quickstart --config '" +
-                  (testing::source_dir() / "configs" / "quickstart.yaml").string() +
-                  "' --set synth.sessions=60 --set synth.value_episodes=50 --set world.items=300"
-                  " --set sim.ensemble=1 --set sim.training.epochs=2 --set train.iterations=2"
-                  " --set train.users=32 --set train.eval_sessions=50"
-                  " --set train.final_eval_sessions=100");
+  const std::string quickstart =
+      "cd '" + dir.path().string() + "' && " + shoprl() +
+      " -q quickstart --set synth.sessions=60 --set synth.value_episodes=50"
+      " --set world.items=300 --set sim.ensemble=1 --set sim.training.epochs=2"
+      " --set train.iterations=2 --set train.users=32 --set train.eval_sessions=50"
+      " --set train.final_eval_sessions=100";
+  const auto result = run_command(quickstart);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto run = dir / "runs" / "quickstart";
   const std::string config = read_file_text(run / "config.yaml");
+  EXPECT_NE(config.find("# from: configs/quickstart.yaml (embedded)"), std::string::npos);
   EXPECT_NE(config.find("seed: 42"), std::string::npos);
   EXPECT_NE(config.find("sessions: 60"), std::string::npos);
   EXPECT_NE(config.find("kind: plackett_luce"), std::string::npos);
@@ -189,6 +236,7 @@ TEST(CliQuickstart, RunsTheWholeLoopInTheRunDirectory) {
   EXPECT_EQ(stats["sessions"].get<int>(), 60);
   EXPECT_NE(result.output.find("true policy value"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("Run directory"), std::string::npos);
+  EXPECT_NE(result.output.find("Stages: 1 logs"), std::string::npos) << result.output;
   EXPECT_TRUE(std::filesystem::exists(run / "simulator" / "simulator.json"));
   EXPECT_TRUE(std::filesystem::exists(run / "agent" / "checkpoint" / "state.json"));
   EXPECT_TRUE(std::filesystem::exists(run / "agent" / "report" / "index.html"));
@@ -198,6 +246,20 @@ TEST(CliQuickstart, RunsTheWholeLoopInTheRunDirectory) {
   EXPECT_TRUE(evaluation.contains("off_policy"));
   EXPECT_TRUE(evaluation.contains("ranking"));
   EXPECT_NE(result.output.find("Off-policy estimates"), std::string::npos) << result.output;
+
+  // Again: the folder holds the first run, so the quickstart refuses and changes nothing ...
+  write_file_atomic(run / "notes.txt", "mine");
+  const std::string config_before = read_file_text(run / "config.yaml");
+  const auto again = run_command(quickstart + " --set run.seed=7");
+  EXPECT_EQ(again.exit_code, 5) << again.output;
+  EXPECT_NE(again.output.find("--overwrite"), std::string::npos) << again.output;
+  EXPECT_EQ(read_file_text(run / "config.yaml"), config_before);
+  EXPECT_TRUE(std::filesystem::exists(run / "notes.txt"));
+  // ... unless asked to replace it.
+  const auto replaced = run_command(quickstart + " --set run.seed=7 --overwrite");
+  EXPECT_EQ(replaced.exit_code, 0) << replaced.output;
+  EXPECT_NE(read_file_text(run / "config.yaml").find("seed: 7"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(run / "notes.txt"));
 }
 
 }  // namespace

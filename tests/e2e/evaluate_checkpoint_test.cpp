@@ -141,7 +141,7 @@ TEST(CliTrainTrueWorld, RefusesAWorldOtherThanTheOneThatWroteTheLogs) {
   EXPECT_EQ(train.exit_code, 3) << train.output;
   EXPECT_NE(train.output.find("run.seed"), std::string::npos) << train.output;
   EXPECT_NE(train.output.find("world.topics"), std::string::npos) << train.output;
-  EXPECT_FALSE(std::filesystem::exists(dir / "runs" / "default"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "runs" / "train"));
 }
 
 }  // namespace

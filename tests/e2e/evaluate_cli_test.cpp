@@ -110,12 +110,12 @@ TEST(CliEvaluate, RewardOutsideTheConfiguredRangeIsADataErrorNamingTheRow) {
                   " --set synth.sessions=300 --set synth.value_episodes=0 -o '" + store + "'");
   ASSERT_EQ(synth.exit_code, 0) << synth.output;
   // Rewards reach 1.2 (click 0.2 + purchase 1.0); a range of [0, 1] refuses them.
-  const auto result = run_command(shoprl() + " -q evaluate --set evaluate.store='" + store +
-                                  "' --set ope.reward_max=1 --set run.output_dir='" +
-                                  dir.path().string() + "'");
+  const auto result =
+      run_command(shoprl() + " -q evaluate --set evaluate.store='" + store +
+                  "' --set ope.reward_max=1 --set run.output_dir='" + dir.path().string() + "'");
   EXPECT_EQ(result.exit_code, 4) << result.output;
   EXPECT_NE(result.output.find("/impressions/reward: row"), std::string::npos) << result.output;
-  EXPECT_FALSE(std::filesystem::exists(dir / "default" / "report")) << "nothing half-written";
+  EXPECT_FALSE(std::filesystem::exists(dir / "evaluate")) << "a failed job leaves no folder";
 }
 
 TEST(CliEvaluate, MissingStoreIsAnIoError) {

@@ -22,7 +22,9 @@ using testing::shoprl;
 // About half a minute on one core. (With 2,000 sessions and 6 epochs the simulator still
 // overrated popularity and underrated the history oracles: Spearman 0.7.)
 std::string small_config(const std::filesystem::path& directory) {
-  return "run:\n  seed: 11\n  device: cpu\n  log_level: warn\n"
+  return "run:\n  seed: 11\n  device: cpu\n  log_level: warn\n  output_dir: " +
+         (directory / "runs").string() +
+         "\n"
          "world:\n  items: 200\n  users: 1000\n  factor_dim: 8\n  topics: 8\n"
          "env:\n  slate_size: 5\n  history_length: 20\n  max_steps: 8\n"
          "logging_policy:\n  kind: epsilon_greedy\n  epsilon: 0.3\n  noise: 1.0\n"

@@ -134,6 +134,42 @@ TEST(ObpFile, ReadsAFileWrittenByHdf5File) {
   EXPECT_EQ(input.rounds.len_list, 1);
 }
 
+// As in Open Bandit Pipeline, a file with one slot may leave `position` out: every round is at
+// slot 0, and the rounds read back as with an explicit column of zeros.
+TEST(ObpFile, PositionMayBeLeftOutWhenThereIsOneSlot) {
+  const testing::TempDir dir;
+  for (const bool with_position : {true, false}) {
+    const auto path = dir / (with_position ? "with.h5" : "without.h5");
+    Hdf5File file = Hdf5File::create(path, path.string());
+    file.write_array<double>("/reward", {1, 0, 1});
+    file.write_array<std::int64_t>("/action", {0, 2, 1});
+    if (with_position) file.write_array<std::int64_t>("/position", {0, 0, 0});
+    file.write_array<double>("/pscore", {0.5, 0.25, 0.25});
+    file.write_matrix<double>("/action_dist", {0.2, 0.3, 0.5, 1, 0, 0, 0.1, 0.1, 0.8}, 3, 3);
+    file.close();
+  }
+  const ObpInput with = read_obp_file(dir / "with.h5");
+  const ObpInput without = read_obp_file(dir / "without.h5");
+  EXPECT_EQ(without.rounds.position, (std::vector<std::int32_t>{0, 0, 0}));
+  EXPECT_EQ(without.rounds.target_pscore, with.rounds.target_pscore);
+}
+
+TEST(ObpFile, ASessionStoreIsNamedAndPointedAtEvaluate) {
+  const testing::TempDir dir;
+  const auto path = dir / "store.h5";
+  Hdf5File file = Hdf5File::create(path, path.string());
+  file.write_array<std::int64_t>("/sessions/offsets", {0, 2});
+  file.close();
+  try {
+    read_obp_file(path);
+    FAIL() << "no error";
+  } catch (const DataError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("session store"), std::string::npos) << message;
+    EXPECT_NE(message.find("shoprl evaluate"), std::string::npos) << message;
+  }
+}
+
 struct BadInput {
   const char* defect;
   const char* dataset;  // as the message names it
@@ -164,6 +200,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadInput{"missing:pscore", "pscore", "missing"},
         BadInput{"missing:action_dist", "action_dist", "missing"},
+        BadInput{"missing:position", "position", "missing (it may be left out only when"},
         BadInput{"reward_nan", "reward", "row 3: nan is not finite"},
         BadInput{"reward_inf", "reward", "row 4: inf is not finite"},
         BadInput{"pscore_zero", "pscore", "row 2: 0 is not a probability"},
