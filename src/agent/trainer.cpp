@@ -168,7 +168,8 @@ TrainingOutcome run_training(Agent& agent, const TrainerOptions& options,
 
   // SIGINT/SIGTERM: checkpoint and stop after the current iteration; a second one kills.
   const GracefulStop signals;
-  Progress progress(fmt::format("train {}", agent.kind()), options.iterations, "iterations");
+  Progress progress(fmt::format("train {}", agent.kind()), options.iterations, "iterations",
+                    static_cast<std::uint64_t>(outcome.first_iteration));
   const auto start = std::chrono::steady_clock::now();
   std::int64_t iteration = outcome.first_iteration;
   std::int64_t checkpointed = options.resume ? iteration : -1;

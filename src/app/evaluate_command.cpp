@@ -20,6 +20,7 @@
 #include "eval/evaluation_report.h"
 #include "eval/ope_run.h"
 #include "eval/ranking_metrics.h"
+#include "eval/report_format.h"
 #include "eval/store_rounds.h"
 #include "eval/true_value.h"
 #include "eval/weight_histogram.h"
@@ -77,8 +78,10 @@ EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const Sessi
   report.seed = seed;
   report.rounds = store_rounds.rounds.size();
   report.confidence = config.ope.confidence;
-  report.interval = config.ope.interval;
-  if (store_has_truth(config.evaluate.store)) {
+  report.interval = shown_interval_kind(config.ope);
+  report.interval_note = shown_interval_note(config.ope);
+  const bool synthetic = store_has_truth(config.evaluate.store);
+  if (synthetic) {
     const StoreTruth truth = read_store_truth(config.evaluate.store);
     if (const PolicyValue* value = matching_true_value(truth, config.evaluate.policy.kind)) {
       const auto notes = attach_true_value(*value, store_rounds.rounds, result);
@@ -89,6 +92,22 @@ EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const Sessi
           "here, so no estimate is compared with a true value.",
           config.evaluate.policy.kind));
     }
+  }
+  if (!synthetic && config.evaluate.policy.kind == "empirical") {
+    // Real logs of the evaluated policy itself (Open Bandit: bts beside random): their own
+    // on-policy value, in the same split, is the yardstick.
+    const SessionStore own_logs = read_session_store(config.evaluate.policy.store);
+    StoreRounds own = logged_rounds_from_store(own_logs, policy, config.evaluate.split);
+    own.rounds.reward_min = config.ope.reward_min;
+    own.rounds.reward_max = config.ope.reward_max;
+    OpeConfig logging_only = config.ope;
+    logging_only.estimators.clear();
+    const OpeResult own_values =
+        run_estimators(own.rounds, logging_only, resolve_bootstrap_seed(config.ope, seed));
+    report.notes.push_back(attach_on_policy_yardstick(
+        own_values.logging_values,
+        config.evaluate.policy.store + " (" + config.evaluate.split + " split)", result));
+    report.true_value_label = "yardstick";
   }
   if (!result.ipw_weights.empty()) {
     report.weights = make_weight_histogram("ipw", result.ipw_weights);
@@ -108,20 +127,34 @@ EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const Sessi
   return report;
 }
 
+// The terminal table: every estimate in its unit beside the logging policy's value in that unit
+// and, where known, the true value (or yardstick), then the headline.
 void print_summary(const EvaluationReport& report) {
-  fmt::print("{:<16}{:>12}{:>12}{:>24}{:>12}\n", "estimator", "value", "std error",
-             fmt::format("{:.0f}% interval", 100 * report.confidence), "true value");
-  const auto row = [](const Estimate& e) {
-    if (!e.declined.empty()) return fmt::format("{:<16}  declined: {}\n", e.estimator, e.declined);
-    return fmt::format("{:<16}{:>12.6f}{:>12.6f}{:>12.6f}{:>12.6f}{:>12}\n", e.estimator, e.value,
-                       e.std_error, e.ci.low, e.ci.high,
-                       std::isnan(e.true_value) ? "-" : fmt::format("{:.6f}", e.true_value));
+  const std::string label = report.true_value_label;
+  fmt::print("{:<16}{:<9}{:>12}{:>12}{:>26}{:>22}\n", "estimator", "unit", "value", "std error",
+             fmt::format("{:.0f}% interval ({})", 100 * report.confidence, report.interval), label);
+  const auto row = [&](const Estimate& e) {
+    if (!e.declined.empty()) return fmt::format("{:<16}declined: {}\n", e.estimator, e.declined);
+    std::string truth = "-";
+    if (!std::isnan(e.true_value)) {
+      truth = fmt::format("{:.6f}", e.true_value);
+      if (!std::isnan(e.true_value_std_error))
+        truth += fmt::format(" ± {:.4f}", e.true_value_std_error);
+    }
+    return fmt::format("{:<16}{:<9}{:>12.6f}{:>12.6f}{:>26}{:>22}\n", e.estimator, e.unit, e.value,
+                       e.std_error, fmt::format("[{:.6f}, {:.6f}]", e.ci.low, e.ci.high), truth);
   };
-  for (Estimate logging : report.logging_values) {
-    logging.estimator = "logging/" + logging.unit;
-    fmt::print("{}", row(logging));
+  for (const Estimate& logging : report.logging_values) {
+    Estimate named = logging;
+    named.estimator = "logging";
+    fmt::print("{}", row(named));
   }
   for (const Estimate& e : report.estimates) fmt::print("{}", row(e));
+  if (!report.interval_note.empty()) fmt::print("Intervals: {}\n", report.interval_note);
+  if (const Estimate* e = headline_estimate(report.estimates)) {
+    fmt::print("Headline: {:.6f} {} by {}, interval [{:.6f}, {:.6f}]\n", e->value,
+               per_unit(e->unit), e->estimator, e->ci.low, e->ci.high);
+  }
 }
 
 }  // namespace

@@ -69,19 +69,19 @@ std::string cell(double x, const char* format = "{:.6f}") {
 }
 
 std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
-  std::string out =
-      fmt::format("{:<14} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n", "estimator",
-                  "value", "std err", "ci low", "ci high", "ESS", "max w", "clipped", "relative");
+  std::string out = fmt::format(
+      "{:<14} {:<8} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n", "estimator", "unit",
+      "value", "std err", "ci low", "ci high", "ESS", "max w", "clipped", "relative");
   auto row = [&](const Estimate& e) {
-    out += fmt::format("{:<14} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n",
-                       e.estimator, cell(e.value), cell(e.std_error), cell(e.ci.low),
+    out += fmt::format("{:<14} {:<8} {:>10} {:>10} {:>10} {:>10} {:>12} {:>10} {:>8} {:>9}\n",
+                       e.estimator, e.unit, cell(e.value), cell(e.std_error), cell(e.ci.low),
                        cell(e.ci.high), cell(e.effective_sample_size, "{:.1f}"),
                        cell(e.max_weight, "{:.3f}"), cell(100 * e.clipped_fraction, "{:.2f}%"),
                        cell(relative_to_logging(e, result.logging_values), "{:.4f}"));
   };
   for (const Estimate& logging : result.logging_values) {
     Estimate named = logging;
-    named.estimator = "logging/" + logging.unit;
+    named.estimator = "logging";
     row(named);
   }
   std::string declined;
@@ -93,13 +93,16 @@ std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
     }
   }
   out += declined;
+  const std::string shown = shown_interval_kind(config);
+  const std::string note = shown_interval_note(config);
   out += fmt::format(
-      "{:.0f}% intervals: {}{}; relative = value / the logging policy's value in the same unit "
-      "(logging/round: mean reward per round; /slate: per slate; /session: return per "
-      "session)\n",
-      100 * config.confidence, config.interval,
-      config.interval == "bootstrap" ? fmt::format(" ({} resamples)", config.bootstrap_resamples)
-                                     : "");
+      "{:.0f}% intervals: {}{}; unit: a round's reward, a slate's summed reward or a session's "
+      "return, and each value is comparable only within its unit; relative = value / the "
+      "logging policy's value in the same unit (the logging/ rows)\n",
+      100 * config.confidence, shown,
+      !note.empty()          ? " (" + note + ")"
+      : shown == "bootstrap" ? fmt::format(" ({} resamples)", config.bootstrap_resamples)
+                             : "");
   return out;
 }
 

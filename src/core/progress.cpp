@@ -28,10 +28,31 @@ std::string clock_text(double seconds) {
 
 void set_progress_quiet(bool quiet) { g_quiet = quiet; }
 
-Progress::Progress(std::string label, std::uint64_t total, std::string unit)
+std::string progress_line(const std::string& label, const std::string& unit, std::uint64_t done,
+                          std::uint64_t total, std::uint64_t start_at, double elapsed_seconds) {
+  const double rate = elapsed_seconds > 0 && done >= start_at
+                          ? static_cast<double>(done - start_at) / elapsed_seconds
+                          : 0.0;
+  std::string line = fmt::format("{} {}", label, human(static_cast<double>(done)));
+  if (total > 0) {
+    line += fmt::format("/{} ({:.0f}%)", human(static_cast<double>(total)),
+                        100.0 * static_cast<double>(done) / static_cast<double>(total));
+  }
+  line += fmt::format(" {}{}/s", human(rate), unit.empty() ? "" : " " + unit);
+  if (total > 0 && rate > 0 && done <= total) {
+    line += " ETA " + clock_text(static_cast<double>(total - done) / rate);
+  } else {
+    line += " " + clock_text(elapsed_seconds);
+  }
+  return line;
+}
+
+Progress::Progress(std::string label, std::uint64_t total, std::string unit, std::uint64_t start_at)
     : label_(std::move(label)),
       unit_(std::move(unit)),
       total_(total),
+      start_at_(start_at),
+      done_(start_at),
       enabled_(!g_quiet && ::isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
@@ -48,19 +69,8 @@ void Progress::maybe_draw() {
 void Progress::draw() {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;
-  std::string line = fmt::format("\r{} {}", label_, human(static_cast<double>(done_)));
-  if (total_ > 0) {
-    line += fmt::format("/{} ({:.0f}%)", human(static_cast<double>(total_)),
-                        100.0 * static_cast<double>(done_) / static_cast<double>(total_));
-  }
-  line += fmt::format(" {}{}/s", human(rate), unit_.empty() ? "" : " " + unit_);
-  if (total_ > 0 && rate > 0 && done_ <= total_) {
-    line += " ETA " + clock_text(static_cast<double>(total_ - done_) / rate);
-  } else {
-    line += " " + clock_text(elapsed);
-  }
-  std::fputs((line + "\x1b[K").c_str(), stderr);
+  const std::string line = progress_line(label_, unit_, done_, total_, start_at_, elapsed);
+  std::fputs(("\r" + line + "\x1b[K").c_str(), stderr);
   std::fflush(stderr);
 }
 

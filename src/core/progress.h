@@ -10,10 +10,18 @@ namespace shoprl {
 
 void set_progress_quiet(bool quiet);
 
+// The line a Progress draws: the count, the percentage, the rate of the work done in this
+// process (done - start_at over elapsed_seconds), and the ETA at that rate.
+std::string progress_line(const std::string& label, const std::string& unit, std::uint64_t done,
+                          std::uint64_t total, std::uint64_t start_at, double elapsed_seconds);
+
 class Progress {
  public:
-  // total = 0 when unknown (then no percentage or ETA is shown).
-  Progress(std::string label, std::uint64_t total, std::string unit = "");
+  // total = 0 when unknown (then no percentage or ETA is shown). `start_at`: the count already
+  // done when the work starts (a resumed run), which the rate, and so the ETA, leaves out: the
+  // ETA is the remaining count over the rate measured in this process.
+  Progress(std::string label, std::uint64_t total, std::string unit = "",
+           std::uint64_t start_at = 0);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -32,6 +40,7 @@ class Progress {
   std::string label_;
   std::string unit_;
   std::uint64_t total_;
+  std::uint64_t start_at_;
   std::uint64_t done_ = 0;
   bool enabled_;
   bool finished_ = false;

@@ -180,7 +180,7 @@ void aggregate_group(const std::vector<NamedTerms>& terms, const std::vector<std
           empirical_bernstein_interval(e.value, sample_variance(t.contribution), units,
                                        t.contribution_min, t.contribution_max, config.confidence);
     }
-    e.ci = chosen_interval(e, config.interval);
+    e.ci = chosen_interval(e, shown_interval_kind(config));
     weight_diagnostics(t, e);
   }
 }
@@ -213,6 +213,16 @@ std::vector<Estimate> aggregate_estimates(const std::vector<NamedTerms>& terms,
     aggregate_group(terms, members, units, config, seed, pool, estimates);
   }
   return estimates;
+}
+
+std::string shown_interval_kind(const OpeConfig& config) {
+  return config.interval == "bootstrap" && config.bootstrap_resamples == 0 ? "t" : config.interval;
+}
+
+std::string shown_interval_note(const OpeConfig& config) {
+  if (shown_interval_kind(config) == config.interval) return "";
+  return "ope.interval is bootstrap but ope.bootstrap_resamples is 0, so the intervals shown "
+         "are Student's t";
 }
 
 }  // namespace shoprl

@@ -22,7 +22,8 @@ struct EvaluationReport {
   std::uint64_t seed = 0;
   std::size_t rounds = 0;
   double confidence = 0.95;
-  std::string interval;  // the kind in ci
+  std::string interval;       // the kind in ci (shown_interval_kind)
+  std::string interval_note;  // why it is not ope.interval; "" when it is
   // Estimators average over different units (OpeResult): a round's reward, a slate's summed
   // reward, a session's discounted return. Values are comparable only within a unit, so the
   // logging policy's own value (the on-policy mean of the logs, with its interval) is given per
@@ -33,6 +34,9 @@ struct EvaluationReport {
   std::optional<WeightHistogram> weights;
   std::optional<RankingMetrics> ranking;
   std::vector<std::string> notes;  // said in every format (e.g. how action_dist was made)
+  // What Estimate::true_value holds: "true value" (the synthetic world's) or "yardstick" (an
+  // on-policy value of the evaluation policy's own logs: true_value.h).
+  std::string true_value_label = "true value";
 };
 
 // Writes dir/report.json, dir/report.md and dir/index.html, each atomically; creates dir.

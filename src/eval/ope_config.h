@@ -11,14 +11,14 @@
 namespace shoprl {
 
 struct OpeConfig {
-  std::vector<std::string> estimators = {"dm",  "ipw",  "snipw", "dr",    "sndr",  "switch-dr",
-                                         "dr-os", "sips", "iips", "rips", "pi",    "pdis",
-                                         "wpdis", "seq-dr", "wdr", "magic"};
-  double ipw_clip = 0.0;           // IPW/DR weight clipping lambda; 0 = no clipping
-  double switch_lambda = 100.0;    // Switch-DR: IPW correction only where w <= lambda
-  double dr_os_lambda = 100.0;     // DR-OS: shrunk weight lambda w / (w^2 + lambda)
-  double gamma = 1.0;              // discount of the sequential estimators
-  int magic_bootstrap = 200;       // MAGIC: resamples for the bias bound (0 = normal interval)
+  std::vector<std::string> estimators = {"dm",    "ipw",    "snipw", "dr",   "sndr", "switch-dr",
+                                         "dr-os", "sips",   "iips",  "rips", "pi",   "pdis",
+                                         "wpdis", "seq-dr", "wdr",   "magic"};
+  double ipw_clip = 0.0;         // IPW/DR weight clipping lambda; 0 = no clipping
+  double switch_lambda = 100.0;  // Switch-DR: IPW correction only where w <= lambda
+  double dr_os_lambda = 100.0;   // DR-OS: shrunk weight lambda w / (w^2 + lambda)
+  double gamma = 1.0;            // discount of the sequential estimators
+  int magic_bootstrap = 200;     // MAGIC: resamples for the bias bound (0 = normal interval)
   std::string interval = "bootstrap";
   double confidence = 0.95;
   int bootstrap_resamples = 1000;
@@ -68,5 +68,13 @@ struct OpeConfig {
             in_range(1, 1024));
   }
 };
+
+// The interval kind the estimates carry in `ci` and the reports show: ope.interval, except that
+// `bootstrap` with ope.bootstrap_resamples 0 has no resamples to take percentiles of, and shows
+// Student's t instead.
+std::string shown_interval_kind(const OpeConfig& config);
+// Why the shown kind is not ope.interval, for the reports' footers ("" when it is): "t (ope.
+// bootstrap_resamples is 0, so there is no bootstrap)".
+std::string shown_interval_note(const OpeConfig& config);
 
 }  // namespace shoprl

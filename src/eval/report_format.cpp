@@ -78,6 +78,28 @@ bool any_true_value(const std::vector<const Estimate*>& estimates) {
                      [](const Estimate* e) { return !std::isnan(e->true_value); });
 }
 
+const Estimate* headline_estimate(const std::vector<Estimate>& estimates) {
+  std::vector<const Estimate*> candidates;
+  for (const Estimate* e : computed_estimates(estimates)) {
+    const bool reliable = std::isnan(e->effective_sample_size) ||
+                          e->effective_sample_size >= 0.01 * static_cast<double>(e->units);
+    if (std::isfinite(e->value) && e->ci.defined() && reliable) candidates.push_back(e);
+  }
+  if (any_true_value(candidates)) {
+    candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                    [](const Estimate* e) { return std::isnan(e->true_value); }),
+                     candidates.end());
+  }
+  for (const char* name : kHeadlineOrder) {
+    for (const Estimate* e : candidates) {
+      if (e->estimator == name) return e;
+    }
+  }
+  return candidates.empty() ? nullptr : candidates.front();
+}
+
+std::string per_unit(const std::string& unit) { return "per " + unit; }
+
 std::vector<const Estimate*> computed_estimates(const std::vector<Estimate>& estimates) {
   std::vector<const Estimate*> computed;
   for (const Estimate& estimate : estimates) {

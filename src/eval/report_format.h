@@ -50,4 +50,19 @@ bool any_true_value(const std::vector<const Estimate*>& estimates);
 // The estimates that were computed (declined ones are listed apart in every format).
 std::vector<const Estimate*> computed_estimates(const std::vector<Estimate>& estimates);
 
+// The estimate a report leads with. Candidates: computed, with a finite value and interval, and
+// an effective sample size (where defined) of at least 1% of their units (below that a handful
+// of rounds decide the value); those compared with a true value or yardstick when any is. Of
+// these the first in kHeadlineOrder: DR first (unbiased when either the logged propensities or
+// the reward model is right), then its self-normalised form and SNIPW (a little bias for much
+// less variance), IPW (the propensities alone), DM (the model alone), then the session and the
+// slate estimators. nullptr when there is no candidate.
+const Estimate* headline_estimate(const std::vector<Estimate>& estimates);
+inline constexpr const char* kHeadlineOrder[] = {
+    "dr",    "sndr", "snipw", "ipw",  "dm",   "wdr", "seq-dr",    "magic",
+    "wpdis", "pdis", "iips",  "rips", "sips", "pi",  "switch-dr", "dr-os"};
+
+// "round" -> "per round": how a value of the unit reads in a sentence.
+std::string per_unit(const std::string& unit);
+
 }  // namespace shoprl

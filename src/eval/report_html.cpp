@@ -4,6 +4,7 @@
 // can check the page against report.json (tests/e2e/report_chromium_test.cpp). The forest plot
 // is one <svg data-unit="..."> per unit: values in different units share no axis.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 
@@ -23,6 +24,8 @@ svg .logging-line { stroke: #888; stroke-width: 1.5; }
 h3 { font-size: 1em; margin: 1em 0 0; }
 svg .true-line { stroke: #b22; stroke-width: 2; stroke-dasharray: 4 3; }
 svg .bar { fill: #5b8cc8; }
+.nowrap { white-space: nowrap; }
+#headline { font-size: 1.1em; }
 )css";
 
 std::string num(double value) { return format_report_number(value); }
@@ -31,8 +34,12 @@ std::string number_cell(const std::string& key, double value) {
   return keyed_element("td", key, num(value), "num");
 }
 
+std::string headline_section(const EvaluationReport& report);
+
+// The title, the headline paragraph, then what was evaluated and how.
 std::string header_section(const EvaluationReport& report) {
-  std::string out = keyed_element("h1", "title", report.title) + "\n<dl class=\"meta\">\n";
+  std::string out = keyed_element("h1", "title", report.title) + "\n" + headline_section(report) +
+                    "<dl class=\"meta\">\n";
   const auto item = [&](const char* label, const std::string& body) {
     out += std::string("<dt>") + label + "</dt><dd>" + body + "</dd>\n";
   };
@@ -41,8 +48,12 @@ std::string header_section(const EvaluationReport& report) {
   item("Logging policy", keyed_element("span", "logging_policy", report.logging_policy));
   item("Seed", keyed_element("span", "seed", std::to_string(report.seed)));
   item("Rounds", keyed_element("span", "rounds", std::to_string(report.rounds)));
-  item("Intervals", keyed_element("span", "interval", report.interval) + " at confidence " +
-                        keyed_element("span", "confidence", num(report.confidence)));
+  item("Intervals",
+       keyed_element("span", "interval", report.interval) + " at confidence " +
+           keyed_element("span", "confidence", num(report.confidence)) +
+           (report.interval_note.empty()
+                ? std::string()
+                : " (" + keyed_element("span", "interval_note", report.interval_note) + ")"));
   out += "</dl>\n<p>Numbers have " + std::to_string(kReportSignificantDigits) +
          " significant digits (report.json has them in full); n/a: undefined.</p>\n";
   return out;
@@ -71,46 +82,104 @@ std::string logging_table(const EvaluationReport& report) {
   return out + "</table>\n";
 }
 
+// The opening paragraph: the evaluation policy's value by the headline estimator
+// (headline_estimate) with its interval, beside the logging policy's value in the same unit and,
+// where known, the true value or yardstick.
+std::string headline_section(const EvaluationReport& report) {
+  const Estimate* e = headline_estimate(report.estimates);
+  if (e == nullptr)
+    return "<p id=\"headline\">No estimator gave a value with an interval; see below.</p>\n";
+  const std::string interval = report.interval + (report.interval.empty() ? "" : " ");
+  std::string out = "<p id=\"headline\">The evaluation policy is worth <b>" +
+                    keyed_element("span", "headline.value", num(e->value)) + "</b> " +
+                    per_unit(e->unit) + " by <b>" +
+                    keyed_element("span", "headline.estimator", e->estimator) + "</b> (" +
+                    num(100 * report.confidence) + "% " + xml_escape(interval) +
+                    "interval <span "
+                    "class=\"nowrap\">[" +
+                    keyed_element("span", "headline.ci_low", num(e->ci.low)) + ", " +
+                    keyed_element("span", "headline.ci_high", num(e->ci.high)) + "]</span>)";
+  if (const Estimate* logging = logging_value_for(report.logging_values, e->unit)) {
+    out += ", against " + keyed_element("span", "headline.logging_value", num(logging->value)) +
+           " for the logging policy";
+  }
+  out += ".";
+  if (!std::isnan(e->true_value)) {
+    out += " Its " + xml_escape(report.true_value_label) + ": <span class=\"nowrap\">" +
+           keyed_element("span", "headline.true_value", num(e->true_value));
+    if (!std::isnan(e->true_value_std_error)) out += " &plusmn; " + num(e->true_value_std_error);
+    out += "</span>.";
+  }
+  return out +
+         " The headline estimator is the first of DR, SNDR, SNIPW, IPW, DM, then the session "
+         "and the slate estimators, that gave an interval with an effective sample size of at "
+         "least 1% of its units (and is compared with a true value where any is).</p>\n";
+}
+
+std::string capitalized(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// The estimates beside the logging value and the truth, narrow enough for a 1300-px window; the
+// weight diagnostics go to their own table.
 std::string estimates_table(const EvaluationReport& report) {
   const std::vector<const Estimate*> estimates = computed_estimates(report.estimates);
   const bool has_truth = any_true_value(estimates);
   std::string out =
       "<h2>Estimates</h2>\n<table id=\"estimates\">\n<tr><th>Estimator</th><th>Unit</th>"
-      "<th>Value</th><th>Std. error</th><th>CI low</th><th>CI high</th>"
-      "<th>Value / logging</th>";
-  if (has_truth) out += "<th>True value</th><th>Error vs true</th>";
-  out += "<th>ESS</th><th>Max weight</th><th>Clipped fraction</th><th>Units</th></tr>\n";
+      "<th>Value</th><th>" +
+      num(100 * report.confidence) + "% interval</th><th>Value / logging</th>";
+  if (has_truth) {
+    out += "<th>" + xml_escape(capitalized(report.true_value_label)) + "</th><th>Error vs " +
+           xml_escape(report.true_value_label) + "</th>";
+  }
+  out += "</tr>\n";
   for (const Estimate* e : estimates) {
     const std::string key = "estimates." + e->estimator + ".";
     out += "<tr data-estimator=\"" + xml_escape(e->estimator) + "\"><td>" +
            xml_escape(e->estimator) + "</td>" + keyed_element("td", key + "unit", e->unit) +
-           number_cell(key + "value", e->value) + number_cell(key + "std_error", e->std_error) +
-           number_cell(key + "ci_low", e->ci.low) + number_cell(key + "ci_high", e->ci.high) +
+           number_cell(key + "value", e->value) + "<td class=\"num nowrap\">[" +
+           keyed_element("span", key + "ci_low", num(e->ci.low)) + ", " +
+           keyed_element("span", key + "ci_high", num(e->ci.high)) + "]</td>" +
            number_cell(key + "relative_to_logging", relative_to_logging(*e, report.logging_values));
     if (has_truth) {
       // The true value with its standard error, when both are known: "0.12 ± 0.002".
-      out += "<td class=\"num\">" + keyed_element("span", key + "true_value", num(e->true_value));
+      out += "<td class=\"num nowrap\">" +
+             keyed_element("span", key + "true_value", num(e->true_value));
       if (!std::isnan(e->true_value) && !std::isnan(e->true_value_std_error)) {
         out += " &plusmn; " +
                keyed_element("span", key + "true_value_std_error", num(e->true_value_std_error));
       }
       out += "</td>" + number_cell(key + "true_value_error", true_value_error(*e));
     }
-    out += number_cell(key + "effective_sample_size", e->effective_sample_size) +
-           number_cell(key + "max_weight", e->max_weight) +
-           number_cell(key + "clipped_fraction", e->clipped_fraction) +
-           keyed_element("td", key + "units", std::to_string(e->units), "num") + "</tr>\n";
+    out += "</tr>\n";
   }
   out +=
       "</table>\n<p>Value / logging: the value over the logging policy's value in the same "
       "unit.";
   if (has_truth) {
-    out +=
-        " True value: the evaluation policy's value in the estimate's unit (&plusmn; its "
-        "standard error), n/a where the truth is not known for that unit; error: value "
-        "&minus; true value.";
+    out += " " + xml_escape(capitalized(report.true_value_label)) +
+           ": the evaluation policy's value in the estimate's unit (&plusmn; its standard "
+           "error), n/a where it is not known for that unit; error: value &minus; " +
+           xml_escape(report.true_value_label) + ".";
   }
-  return out + "</p>\n";
+  out +=
+      "</p>\n<h3>Standard errors and weights</h3>\n<table id=\"diagnostics\">\n<tr>"
+      "<th>Estimator</th><th>Std. error</th><th>ESS</th><th>Max weight</th>"
+      "<th>Clipped fraction</th><th>Units</th></tr>\n";
+  for (const Estimate* e : estimates) {
+    const std::string key = "estimates." + e->estimator + ".";
+    out += "<tr data-estimator=\"" + xml_escape(e->estimator) + "\"><td>" +
+           xml_escape(e->estimator) + "</td>" + number_cell(key + "std_error", e->std_error) +
+           number_cell(key + "effective_sample_size", e->effective_sample_size) +
+           number_cell(key + "max_weight", e->max_weight) +
+           number_cell(key + "clipped_fraction", e->clipped_fraction) +
+           keyed_element("td", key + "units", std::to_string(e->units), "num") + "</tr>\n";
+  }
+  return out +
+         "</table>\n<p>ESS: effective sample size of the importance weights, (&sum; w)"
+         "<sup>2</sup> / &sum; w<sup>2</sup>.</p>\n";
 }
 
 std::string intervals_table(const EvaluationReport& report) {

@@ -83,6 +83,20 @@ json histogram_json(const WeightHistogram& histogram) {
           {"zero_weights", histogram.zero_weights}};
 }
 
+// The estimate the report leads with (report_format.h: headline_estimate), or null.
+json headline_json(const EvaluationReport& report) {
+  const Estimate* e = headline_estimate(report.estimates);
+  if (e == nullptr) return nullptr;
+  const Estimate* logging = logging_value_for(report.logging_values, e->unit);
+  return {{"estimator", e->estimator},
+          {"unit", e->unit},
+          {"value", number_or_null(e->value)},
+          {"ci_low", number_or_null(e->ci.low)},
+          {"ci_high", number_or_null(e->ci.high)},
+          {"logging_value", logging ? number_or_null(logging->value) : json(nullptr)},
+          {"true_value", number_or_null(e->true_value)}};
+}
+
 }  // namespace
 
 std::string report_json(const EvaluationReport& report) {
@@ -105,7 +119,10 @@ std::string report_json(const EvaluationReport& report) {
       {"rounds", report.rounds},
       {"confidence", report.confidence},
       {"interval", report.interval},
+      {"interval_note", report.interval_note},
       {"config", report.resolved_config},
+      {"headline", headline_json(report)},
+      {"true_value_label", report.true_value_label},
       {"logging_policy_values", logging_values_json(report.logging_values)},
       {"estimates", estimates},
       {"declined", declined},

@@ -1,5 +1,6 @@
 // report.md: the report's tables as GitHub-flavoured markdown, numbers to
 // kReportSignificantDigits significant digits.
+#include <cctype>
 #include <cmath>
 #include <string>
 
@@ -75,8 +76,11 @@ std::string estimates_section(const EvaluationReport& report) {
   std::vector<std::string> names = {"Estimator", "Unit",    "Value",          "Std. error",
                                     "CI low",    "CI high", "Value / logging"};
   if (has_truth) {
-    names.push_back("True value");
-    names.push_back("Error vs true");
+    std::string label = report.true_value_label;
+    if (!label.empty())
+      label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+    names.push_back(label);
+    names.push_back("Error vs " + report.true_value_label);
   }
   for (const char* name : {"ESS", "Max weight", "Clipped fraction", "Units"}) {
     names.push_back(name);
@@ -139,13 +143,30 @@ std::string ranking_section(const RankingMetrics& ranking) {
 
 }  // namespace
 
+// The opening paragraph, as in the HTML page (report_html.cpp: headline_section).
+std::string headline_paragraph(const EvaluationReport& report) {
+  const Estimate* e = headline_estimate(report.estimates);
+  if (e == nullptr) return "No estimator gave a value with an interval; see below.\n\n";
+  std::string out = "The evaluation policy is worth **" + num(e->value) + "** " +
+                    per_unit(e->unit) + " by **" + e->estimator + "** (" +
+                    num(100 * report.confidence) + "% " + report.interval + " interval [" +
+                    num(e->ci.low) + ", " + num(e->ci.high) + "])";
+  if (const Estimate* logging = logging_value_for(report.logging_values, e->unit))
+    out += ", against " + num(logging->value) + " for the logging policy";
+  out += ".";
+  if (!std::isnan(e->true_value))
+    out += " Its " + report.true_value_label + ": " + true_value_text(*e) + ".";
+  return out + "\n\n";
+}
+
 std::string report_markdown(const EvaluationReport& report) {
-  std::string out = "# " + report.title + "\n\n";
+  std::string out = "# " + report.title + "\n\n" + headline_paragraph(report);
   out += "- Input: `" + report.input + "`\n";
   out += "- Evaluation policy: " + report.evaluation_policy + "\n";
   out += "- Logging policy: " + report.logging_policy + "\n";
   out += "- Seed: " + std::to_string(report.seed) + "; rounds: " + std::to_string(report.rounds) +
-         "; intervals: " + report.interval + " at " + num(100 * report.confidence) + "%\n\n";
+         "; intervals: " + report.interval + " at " + num(100 * report.confidence) + "%" +
+         (report.interval_note.empty() ? "" : " (" + report.interval_note + ")") + "\n\n";
   out += "Numbers have " + std::to_string(kReportSignificantDigits) +
          " significant digits (report.json has them in full); n/a: undefined.\n\n";
   out +=

@@ -10,7 +10,7 @@ namespace shoprl {
 
 // The CSS every self-contained report shares (page, tables, axes); each report adds its own.
 inline constexpr const char* kReportBaseStyle = R"css(
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; }
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
 dl.meta dt { font-weight: bold; }

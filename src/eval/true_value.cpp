@@ -45,4 +45,20 @@ std::vector<std::string> attach_true_value(const PolicyValue& truth, const Logge
   return notes;
 }
 
+std::string attach_on_policy_yardstick(const std::vector<Estimate>& on_policy_values,
+                                       const std::string& source, OpeResult& result) {
+  for (Estimate& estimate : result.estimates) {
+    for (const Estimate& own : on_policy_values) {
+      if (own.unit != estimate.unit) continue;
+      estimate.true_value = own.value;
+      estimate.true_value_std_error = own.std_error;
+    }
+  }
+  return fmt::format(
+      "Yardstick (the true-value column): the on-policy value of {}, the evaluation policy's own "
+      "logs, in each unit. Not a truth: it carries those logs' sampling error (its standard "
+      "error is shown), and their logging period may differ from the evaluated logs'.",
+      source);
+}
+
 }  // namespace shoprl

@@ -18,4 +18,12 @@ namespace shoprl {
 std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
                                            OpeResult& result);
 
+// Where no truth is known but the evaluation policy's own logs are (Open Bandit: the logs of
+// `bts` beside the `random` logs it is evaluated on), their on-policy value in each unit is the
+// yardstick of each estimate in that unit. Not a truth: those logs carry their own sampling
+// error, and the two logging periods may differ. `on_policy_values` are the logging values of
+// the evaluation policy's logs (OpeResult::logging_values). Returns the note for the report.
+std::string attach_on_policy_yardstick(const std::vector<Estimate>& on_policy_values,
+                                       const std::string& source, OpeResult& result);
+
 }  // namespace shoprl

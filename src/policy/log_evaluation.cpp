@@ -243,7 +243,8 @@ EvaluationReport evaluate_scoring_policy_on_logs(const SessionStore& store,
   report.seed = seed;
   report.rounds = rounds.size();
   report.confidence = options.ope.confidence;
-  report.interval = options.ope.interval;
+  report.interval = shown_interval_kind(options.ope);
+  report.interval_note = shown_interval_note(options.ope);
   report.notes.push_back(fmt::format(
       "The evaluation policy is contextual: each logged slate's probabilities come from the "
       "scores of the session's last {} events before it{}.",

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/progress.h"
 #include "core/seeding.h"
 #include "data/event_type.h"
 
@@ -238,6 +239,11 @@ UserModel train_user_model(const SimConfig& config, const SessionSequences& trai
     shuffle(order, shuffle_rng);
     double loss_sum = 0;
     int batches = 0;
+    const std::size_t batch_count =
+        (order.size() + static_cast<std::size_t>(training.batch_size) - 1) /
+        static_cast<std::size_t>(training.batch_size);
+    Progress progress(fmt::format("user model epoch {}/{}", epoch, training.epochs), batch_count,
+                      "batches");
     for (std::size_t begin = 0; begin < order.size();
          begin += static_cast<std::size_t>(training.batch_size)) {
       const std::size_t stop =
@@ -267,7 +273,9 @@ UserModel train_user_model(const SimConfig& config, const SessionSequences& trai
       optimizer.step();
       loss_sum += loss.item<double>();
       ++batches;
+      progress.update(static_cast<std::uint64_t>(batches));
     }
+    progress.finish();
 
     EpochRecord record;
     record.epoch = epoch;

@@ -111,13 +111,22 @@ TEST(OpeCli, TableHasARowPerEstimator) {
                       "--set 'ope.estimators=[dm, ipw, snipw, dr, sndr, switch-dr, dr-os]' "
                       "--set ope.interval=t"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  for (const char* name :
-       {"logging/round", "dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os"}) {
-    EXPECT_NE(result.output.find(std::string("\n") + name + " "), std::string::npos)
-        << name << "\n"
-        << result.output;
+  // Each row names its unit, the logging policy's own value included.
+  EXPECT_EQ(result.output.rfind("estimator      unit ", 0), 0u) << result.output;
+  for (const char* name : {"logging", "dm", "ipw", "snipw", "dr", "sndr", "switch-dr", "dr-os"}) {
+    const std::string row = std::string("\n") + name;
+    const std::size_t at = result.output.find(row + std::string(16 - row.size(), ' ') + "round ");
+    EXPECT_NE(at, std::string::npos) << name << "\n" << result.output;
   }
-  EXPECT_NE(result.output.find("95% intervals: t"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("95% intervals: t;"), std::string::npos) << result.output;
+
+  // Without resamples there is no bootstrap interval: the footer says which one is shown.
+  const auto no_bootstrap = run_command(ope(dir / "obp.h5", "--set ope.bootstrap_resamples=0"));
+  ASSERT_EQ(no_bootstrap.exit_code, 0) << no_bootstrap.output;
+  EXPECT_NE(no_bootstrap.output.find("95% intervals: t (ope.interval is bootstrap but "
+                                     "ope.bootstrap_resamples is 0"),
+            std::string::npos)
+      << no_bootstrap.output;
 }
 
 TEST(OpeCli, BadFileIsADataError) {

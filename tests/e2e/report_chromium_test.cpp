@@ -280,6 +280,72 @@ TEST_F(ReportInChromium, FiguresShownMatchReportJson) {
             testing::sample_weights().size());
 }
 
+// What the page measures of itself in the browser: the document's scroll width against the
+// window's, and how many of the cells and spans marked `nowrap` (interval and true-value cells)
+// break over more than one line. The report has no scripts; a copy with this one is rendered.
+struct PageFit {
+  double scroll_width = 0;
+  double client_width = 0;
+  int nowrap = 0;
+  int wrapped = 0;
+};
+
+constexpr const char* kMeasureScript = R"js(<script>
+const root = document.documentElement;
+const marked = [...document.querySelectorAll('.nowrap')];
+const wrapped = marked.filter(element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1;
+});
+document.body.setAttribute('data-fit', [root.scrollWidth, root.clientWidth, marked.length,
+                                        wrapped.length].join(' '));
+</script>)js";
+
+class PageFitInChromium : public ReportInChromium {
+ protected:
+  PageFit measure(const std::string& html, const std::string& name) {
+    std::string page = html;
+    page.insert(page.rfind("</body>"), kMeasureScript);
+    write_file_atomic(temp_ / name, page);
+    const fs::path dump = temp_ / (name + ".dom");
+    run_chromium(temp_ / name, "--window-size=1300,2000 --dump-dom", dump);
+    const std::string dom = read_file_text(dump);
+    const std::smatch match = [&] {
+      std::smatch m;
+      std::regex_search(dom, m, std::regex("data-fit=\"([0-9.]+) ([0-9.]+) ([0-9]+) ([0-9]+)\""));
+      return m;
+    }();
+    PageFit fit;
+    if (match.empty()) {
+      ADD_FAILURE() << "no measurement in the DOM of " << name;
+      return fit;
+    }
+    fit.scroll_width = std::stod(match[1]);
+    fit.client_width = std::stod(match[2]);
+    fit.nowrap = std::stoi(match[3]);
+    fit.wrapped = std::stoi(match[4]);
+    return fit;
+  }
+};
+
+TEST_F(PageFitInChromium, ReportFitsA1300PixelWindowWithoutScrollingSideways) {
+  const PageFit report = measure(report_html(testing::sample_evaluation_report()), "report.html");
+  EXPECT_EQ(report.client_width, 1300);
+  EXPECT_LE(report.scroll_width, report.client_width);
+  EXPECT_GT(report.nowrap, 0);
+  EXPECT_EQ(report.wrapped, 0);
+  // The control: a block wider than the window does scroll, and the measurement says so (a
+  // table would rather squeeze its columns, wrapping their text: what the nowrap count sees).
+  const PageFit wide = measure(
+      "<!DOCTYPE html><html><body><div style=\"width: 1800px\">x</div>"
+      "<p style=\"width: 60px\"><span class=\"nowrap\">four words that wrap</span></p>"
+      "</body></html>",
+      "wide.html");
+  EXPECT_GT(wide.scroll_width, wide.client_width);
+  EXPECT_EQ(wide.wrapped, 1);
+}
+
 TEST_F(ReportInChromium, ScreenshotIsNotBlank) {
   const fs::path dir = temp_ / "report";
   write_evaluation_report(testing::sample_evaluation_report(), dir.string());

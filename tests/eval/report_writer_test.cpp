@@ -12,6 +12,7 @@
 
 #include "core/atomic_file.h"
 #include "eval/evaluation_report.h"
+#include "eval/report_format.h"
 #include "testing/sample_report.h"
 #include "testing/test_paths.h"
 
@@ -190,10 +191,35 @@ TEST(ReportJson, RelativeToLoggingIsNullWithoutALoggingValueForTheUnit) {
   EXPECT_EQ(json::parse(report_json(report)).at("logging_policy_values"), json::object());
 }
 
+TEST(ReportHeadline, LeadsWithTheFirstReliableEstimatorComparedWithTheTruth) {
+  EvaluationReport report = sample_evaluation_report();
+  ASSERT_NE(headline_estimate(report.estimates), nullptr);
+  EXPECT_EQ(headline_estimate(report.estimates)->estimator, "snipw");
+  // An effective sample size under 1% of the units: a few rounds decide it, so it is passed over.
+  for (Estimate& e : report.estimates)
+    if (e.estimator == "snipw") e.effective_sample_size = 9;
+  EXPECT_EQ(headline_estimate(report.estimates)->estimator, "ipw");
+  // Without any true value, DM (no truth in the sample) becomes a candidate, but IPW comes first.
+  for (Estimate& e : report.estimates) e.true_value = kNaN;
+  EXPECT_EQ(headline_estimate(report.estimates)->estimator, "ipw");
+  const json j = json::parse(report_json(report));
+  EXPECT_EQ(j.at("headline").at("estimator"), "ipw");
+  EXPECT_EQ(j.at("headline").at("logging_value"), 0.1);
+  report.estimates.clear();
+  EXPECT_EQ(headline_estimate(report.estimates), nullptr);
+  EXPECT_TRUE(json::parse(report_json(report)).at("headline").is_null());
+}
+
 TEST(ReportMarkdown, HasATableRowPerEstimateWithFourSignificantDigits) {
   const std::string md = report_markdown(sample_evaluation_report());
+  // It opens with the headline: the first reliable estimator of the preferred order that is
+  // compared with the truth (here SNIPW: the sample's DR is declined).
+  EXPECT_NE(md.find("The evaluation policy is worth **0.118** per round by **snipw**"),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("| Estimator | Unit | Value | Std. error | CI low | CI high | Value / logging "
-                    "| True value | Error vs true | ESS | Max weight | Clipped fraction | Units |"),
+                    "| True value | Error vs true value | ESS | Max weight | Clipped fraction | "
+                    "Units |"),
             std::string::npos)
       << md;
   // value / logging = 1.23456789, error = 0.003456789.
