@@ -8,6 +8,10 @@ SHOPRL_PACKAGES=(
   libtorch-dev libeigen3-dev libyaml-cpp-dev libcli11-dev libhdf5-dev zlib1g-dev
   libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The HTTP server of `shoprl serve` (its pkg-config file names openssl, zlib and brotli).
+  libcpp-httplib-dev
+  # The serving test and docs/serving.md's examples speak HTTP with curl.
+  curl
   python3-numpy python3-pandas python3-h5py
   # The Python baseline of `shoprl bench train` (the same SQN step in PyTorch) and the
   # independent check that exported policies load in Python.

@@ -11,12 +11,14 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "policy/policy_network.h"
 #include "policy/slate_rule.h"
+#include "policy/torchscript_policy.h"
 
 namespace shoprl {
 
@@ -41,6 +43,11 @@ class Agent {
   // gradient, the supervised head for SQN/SA2C.
   virtual torch::Tensor policy_scores(const SessionBatch& batch) = 0;
   virtual SlateRuleConfig evaluation_rule() const = 0;
+
+  // The network and head that policy_scores ranks with (its scores are network_scores of it),
+  // so that the policy can be exported to stand alone (policy/torchscript_policy.h). nullopt
+  // for an agent that scores without a network.
+  virtual std::optional<ScoringNetwork> scoring_network() { return std::nullopt; }
 
   // Everything the next iteration reads (modules, optimizers, replay buffer, counters).
   virtual void save(CheckpointWriter& out) = 0;

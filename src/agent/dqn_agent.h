@@ -24,6 +24,9 @@ class DqnAgent : public QLearningAgent {
   DqnAgent(const AgentConfig& config, const PolicyNetworkConfig& network,
            const AgentInputs& inputs);
   std::string kind() const override { return "dqn"; }
+  std::optional<ScoringNetwork> scoring_network() override {
+    return ScoringNetwork{online(), ScoreHead::kItem, 1.0};
+  }
 
  protected:
   torch::Tensor greedy_scores(PolicyNetwork& net, const SessionBatch& batch) override;
@@ -41,6 +44,9 @@ class SlateqAgent : public QLearningAgent {
   SlateqAgent(const AgentConfig& config, const PolicyNetworkConfig& network,
               const AgentInputs& inputs);
   std::string kind() const override { return "slateq"; }
+  std::optional<ScoringNetwork> scoring_network() override {
+    return ScoringNetwork{online(), ScoreHead::kSlateq, 1.0};
+  }
 
  protected:
   torch::Tensor greedy_scores(PolicyNetwork& net, const SessionBatch& batch) override;

@@ -122,6 +122,9 @@ class OfflineAgent final : public Agent {
   }
 
   SlateRuleConfig evaluation_rule() const override { return config_.evaluation; }
+  std::optional<ScoringNetwork> scoring_network() override {
+    return ScoringNetwork{networks_.front(), ScoreHead::kSecondItem, 1.0};
+  }
 
   void save(CheckpointWriter& out) override {
     for (std::size_t c = 0; c < networks_.size(); ++c) {

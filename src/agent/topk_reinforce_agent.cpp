@@ -115,6 +115,9 @@ class TopKReinforceAgent final : public Agent {
   }
 
   SlateRuleConfig evaluation_rule() const override { return config_.evaluation; }
+  std::optional<ScoringNetwork> scoring_network() override {
+    return ScoringNetwork{network_, ScoreHead::kItem, config_.pg.temperature};
+  }
 
   void save(CheckpointWriter& out) override {
     out.module("network", *network_);

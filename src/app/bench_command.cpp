@@ -10,15 +10,15 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/app_config.h"
 #include "app/commands.h"
-#include "app/run_context.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/seconds_since.h"
 #include "data/import.h"
 #include "data/sample_log.h"
 #include "data/session_store_io.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 namespace {

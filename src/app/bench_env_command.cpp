@@ -17,20 +17,20 @@
 #include <optional>
 #include <thread>
 
-#include "app/app_config.h"
 #include "app/bench_threads.h"
 #include "app/commands.h"
 #include "app/env_step_timing.h"
 #include "app/hand_over.h"
 #include "app/learned_env_bench.h"
 #include "app/numpy_baseline.h"
-#include "app/run_context.h"
 #include "app/torch_parts.h"
 #include "core/error.h"
 #include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "env/policies/policies.h"
 #include "env/synthetic_env.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 namespace {

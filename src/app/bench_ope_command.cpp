@@ -15,17 +15,17 @@
 #include <optional>
 #include <thread>
 
-#include "app/app_config.h"
 #include "app/bench_threads.h"
 #include "app/commands.h"
 #include "app/numpy_baseline.h"
-#include "app/run_context.h"
 #include "core/error.h"
 #include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "eval/action_dist_reduction.h"
 #include "eval/estimate.h"
 #include "eval/estimator_registry.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 namespace {

@@ -23,17 +23,17 @@
 #include "agent/dqn_agent.h"
 #include "agent/offline_agent.h"
 #include "agent/slateq.h"
-#include "app/app_config.h"
 #include "app/command_summaries.h"
 #include "app/commands.h"
 #include "app/numpy_baseline.h"
-#include "app/run_context.h"
 #include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "core/torch/device.h"
 #include "data/event_type.h"
 #include "env/synthetic_env.h"
 #include "env/synthetic_world.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 namespace {

@@ -78,9 +78,12 @@ int run_cli(int argc, char** argv, const TorchParts* torch) {
   add_config_commands(app, global);
   CLI::App* bench = add_bench_commands(app, global);
   add_torch_command(*bench, "train", global);
+  add_torch_command(*bench, "serve", global);
   add_ope_command(app, global);
   add_torch_command(app, "sim", global);
   add_torch_command(app, "train", global);
+  add_torch_command(app, "export", global);
+  add_torch_command(app, "serve", global);
   add_torch_command(app, "info", global);
 
   init_logging("info");

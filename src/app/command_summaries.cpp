@@ -19,8 +19,17 @@ constexpr CommandSummary kSummaries[] = {
     {"", "sim", "The user simulator learned from logged sessions (fit, report, check)"},
     {"", "train", "Train an agent (DQN, SlateQ, REINFORCE, A2C, top-K REINFORCE, SQN, SA2C)"},
     {"", "info", "Print the version, the LibTorch build and devices"},
+    {"", "export",
+     "Export a trained policy to a model repository (TorchScript, Triton layout) that stands "
+     "alone"},
+    {"", "serve",
+     "Serve the policies of a model repository over HTTP/JSON, with propensities and a "
+     "decision log"},
     {"bench", "train",
      "Training throughput of the SQN, supervised and DQN steps vs PyTorch (Python)"},
+    {"bench", "serve",
+     "Latency and throughput of shoprl serve on loopback, beside the model's own"
+     " forward time"},
 };
 
 }  // namespace

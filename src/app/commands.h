@@ -49,6 +49,11 @@ void add_sim_check_command(CLI::App& sim, const GlobalOptions& global);
 void add_train_command(CLI::App& app, const GlobalOptions& global);
 // `info` (torch_parts.cpp).
 void add_info_command(CLI::App& app, const GlobalOptions& global);
+// `export` (export_command.cpp).
+void add_export_command(CLI::App& app, const GlobalOptions& global);
+// `serve` and `bench serve` (serve_command.cpp, bench_serve_command.cpp).
+void add_serve_command(CLI::App& app, const GlobalOptions& global);
+void add_serve_bench_command(CLI::App& bench, const GlobalOptions& global);
 
 // A command that only shoprl-torch has (`quickstart`, `sim`, `train`, `info`, `bench train`):
 // registered for real there, and as a stub that hands over to it in shoprl (hand_over.h).

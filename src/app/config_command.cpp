@@ -2,9 +2,9 @@
 // generated reference of every key.
 #include <fmt/format.h>
 
-#include "app/app_config.h"
 #include "app/commands.h"
 #include "core/atomic_file.h"
+#include "jobs/app_config.h"
 
 namespace shoprl {
 

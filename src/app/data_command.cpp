@@ -6,14 +6,14 @@
 #include <chrono>
 #include <memory>
 
-#include "app/app_config.h"
 #include "app/commands.h"
-#include "app/run_context.h"
 #include "data/import.h"
 #include "data/importer_registry.h"
 #include "data/sample_log.h"
 #include "data/session_store_io.h"
 #include "data/store_stats.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 namespace {

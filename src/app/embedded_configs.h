@@ -3,7 +3,7 @@
 // folder from the file by CMake: embedded_configs.cpp.in).
 #pragma once
 
-#include "app/app_config.h"
+#include "jobs/app_config.h"
 
 namespace shoprl {
 

@@ -9,11 +9,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "app/app_config.h"
 #include "app/commands.h"
-#include "app/config_paths.h"
 #include "app/hand_over.h"
-#include "app/run_context.h"
+#include "app/overwrite_flag.h"
 #include "app/torch_parts.h"
 #include "core/error.h"
 #include "data/session_store_io.h"
@@ -24,6 +22,9 @@
 #include "eval/store_rounds.h"
 #include "eval/true_value.h"
 #include "eval/weight_histogram.h"
+#include "jobs/app_config.h"
+#include "jobs/config_paths.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 
@@ -84,7 +85,7 @@ EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const Sessi
   if (synthetic) {
     const StoreTruth truth = read_store_truth(config.evaluate.store);
     if (const PolicyValue* value = matching_true_value(truth, config.evaluate.policy.kind)) {
-      const auto notes = attach_true_value(*value, store_rounds.rounds, result);
+      const auto notes = attach_true_value(*value, store_rounds.rounds, config.ope.gamma, result);
       report.notes.insert(report.notes.end(), notes.begin(), notes.end());
     } else {
       report.notes.push_back(fmt::format(
@@ -184,6 +185,9 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     if (policy.kind == "checkpoint") {
       require_input(loaded, "evaluate.policy.checkpoint", policy.checkpoint, InputKind::kFolder,
                     "`shoprl train` (its run folder, or its checkpoint/)");
+    } else if (policy.kind == "exported") {
+      require_input(loaded, "evaluate.policy.model", policy.model, InputKind::kFolder,
+                    "`shoprl export --run RUN --output REPOSITORY` (REPOSITORY/NAME)");
     } else if (policy.kind == "empirical") {
       require_session_store(loaded, "evaluate.policy.store", policy.store);
     } else if (policy.kind == "file") {
@@ -195,9 +199,9 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     const SessionStore store = read_session_store(config.evaluate.store);
 
     RunContext run = open_run(loaded, mode);
-    EvaluationReport report = config.evaluate.policy.kind == "checkpoint"
-                                  ? global.torch->evaluate_checkpoint(loaded, store, run.seed)
-                                  : evaluate_builtin_policy(loaded, store, run.seed, global);
+    const bool trained = policy.kind == "checkpoint" || policy.kind == "exported";
+    EvaluationReport report = trained ? global.torch->evaluate_checkpoint(loaded, store, run.seed)
+                                      : evaluate_builtin_policy(loaded, store, run.seed, global);
     report.title = fmt::format("Off-policy evaluation: {}", config.run.name);
     const std::string dir = (run.dir / "report").string();
     write_evaluation_report(report, dir);

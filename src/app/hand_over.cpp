@@ -10,10 +10,10 @@
 #include <cstdlib>
 #include <vector>
 
-#include "app/app_config.h"
 #include "app/command_summaries.h"
 #include "app/torch_parts.h"
 #include "core/error.h"
+#include "jobs/app_config.h"
 
 namespace shoprl {
 namespace {
@@ -58,7 +58,8 @@ void hand_over_to_torch_program(const GlobalOptions& global) {
 }
 
 bool config_needs_torch(const AppConfig& config) {
-  return config.reward_model.kind == "mlp" || config.evaluate.policy.kind == "checkpoint";
+  return config.reward_model.kind == "mlp" || config.evaluate.policy.kind == "checkpoint" ||
+         config.evaluate.policy.kind == "exported";
 }
 
 void add_torch_command(CLI::App& parent, const std::string& name, const GlobalOptions& global) {

@@ -11,12 +11,12 @@
 #include <thread>
 #include <vector>
 
-#include "app/app_config.h"
 #include "app/env_step_timing.h"
 #include "core/seconds_since.h"
 #include "core/seeding.h"
 #include "core/torch/device.h"
 #include "env/policies/policies.h"
+#include "jobs/app_config.h"
 #include "sim/fitted_simulator.h"
 #include "sim/learned_env.h"
 

@@ -8,10 +8,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "app/app_config.h"
 #include "app/commands.h"
 #include "app/hand_over.h"
-#include "app/run_context.h"
 #include "app/torch_parts.h"
 #include "core/error.h"
 #include "core/json_number.h"
@@ -21,6 +19,8 @@
 #include "eval/obp_reward_model.h"
 #include "eval/ope_run.h"
 #include "eval/report_format.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 namespace {

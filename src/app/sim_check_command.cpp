@@ -6,10 +6,11 @@
 
 #include <memory>
 
-#include "app/app_config.h"
 #include "app/commands.h"
-#include "app/run_context.h"
+#include "app/overwrite_flag.h"
 #include "core/torch/device.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 #include "sim/ground_truth_check.h"
 
 namespace shoprl {

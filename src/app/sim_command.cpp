@@ -6,13 +6,14 @@
 #include <chrono>
 #include <memory>
 
-#include "app/app_config.h"
 #include "app/command_summaries.h"
 #include "app/commands.h"
-#include "app/config_paths.h"
-#include "app/run_context.h"
+#include "app/overwrite_flag.h"
 #include "core/torch/device.h"
 #include "data/session_store_io.h"
+#include "jobs/app_config.h"
+#include "jobs/config_paths.h"
+#include "jobs/run_context.h"
 #include "sim/fitted_simulator.h"
 #include "sim/simulator_fit.h"
 

@@ -7,13 +7,14 @@
 #include <filesystem>
 #include <memory>
 
-#include "app/app_config.h"
 #include "app/commands.h"
-#include "app/config_paths.h"
-#include "app/run_context.h"
+#include "app/overwrite_flag.h"
 #include "core/atomic_file.h"
 #include "core/torch/device.h"
 #include "data/session_store_io.h"
+#include "jobs/app_config.h"
+#include "jobs/config_paths.h"
+#include "jobs/run_context.h"
 #include "sim/fidelity.h"
 #include "sim/fitted_simulator.h"
 

@@ -6,11 +6,11 @@
 #include <chrono>
 #include <memory>
 
-#include "app/app_config.h"
 #include "app/commands.h"
-#include "app/run_context.h"
 #include "data/session_store_io.h"
 #include "env/log_synthesis.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
 
 namespace shoprl {
 

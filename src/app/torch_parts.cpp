@@ -6,8 +6,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include "app/app_config.h"
-#include "app/checkpoint_evaluation.h"
 #include "app/command_summaries.h"
 #include "app/commands.h"
 #include "app/learned_env_bench.h"
@@ -15,6 +13,8 @@
 #include "core/torch/device.h"
 #include "core/version.h"
 #include "eval/torch/mlp_reward_model.h"
+#include "jobs/app_config.h"
+#include "jobs/checkpoint_evaluation.h"
 
 namespace shoprl {
 namespace {
@@ -25,8 +25,12 @@ void add_command(CLI::App& parent, const std::string& name, const GlobalOptions&
   if (top_level && name == "sim") return static_cast<void>(add_sim_commands(parent, global));
   if (top_level && name == "train") return add_train_command(parent, global);
   if (top_level && name == "info") return add_info_command(parent, global);
+  if (top_level && name == "export") return add_export_command(parent, global);
+  if (top_level && name == "serve") return add_serve_command(parent, global);
   if (!top_level && parent.get_name() == "bench" && name == "train")
     return add_train_bench_command(parent, global);
+  if (!top_level && parent.get_name() == "bench" && name == "serve")
+    return add_serve_bench_command(parent, global);
   throw Error("no LibTorch command '" + name + "' (app/torch_parts.cpp)");
 }
 
@@ -44,8 +48,8 @@ void add_info_command(CLI::App& app, const GlobalOptions& /*global*/) {
 }
 
 const TorchParts& torch_parts() {
-  static const TorchParts parts{add_command, train_mlp_reward_model, evaluate_checkpoint_on_logs,
-                                run_learned_env_bench};
+  static const TorchParts parts{add_command, train_mlp_reward_model,
+                                evaluate_trained_policy_on_logs, run_learned_env_bench};
   return parts;
 }
 

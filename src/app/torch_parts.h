@@ -27,7 +27,7 @@ struct TorchParts {
   void (*add_command)(CLI::App& parent, const std::string& name, const GlobalOptions& global);
   // The MLP reward model (reward_model.kind: mlp).
   RewardModelTrainer train_mlp_reward_model;
-  // evaluate.policy.kind: checkpoint (checkpoint_evaluation.h).
+  // evaluate.policy.kind: checkpoint or exported (checkpoint_evaluation.h).
   EvaluationReport (*evaluate_checkpoint)(const LoadedConfig& loaded, const SessionStore& store,
                                           std::uint64_t seed);
   // `bench env --learned` (learned_env_bench.h).
@@ -37,8 +37,8 @@ struct TorchParts {
 // shoprl-torch's parts (torch_parts.cpp, linked into shoprl-torch only).
 const TorchParts& torch_parts();
 
-// Whether a command with this config needs TorchParts: an MLP reward model or a trained
-// checkpoint as the evaluation policy.
+// Whether a command with this config needs TorchParts: an MLP reward model, or a trained
+// checkpoint or exported policy as the evaluation policy.
 bool config_needs_torch(const AppConfig& config);
 
 }  // namespace shoprl

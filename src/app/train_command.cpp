@@ -5,12 +5,13 @@
 
 #include <memory>
 
-#include "app/app_config.h"
 #include "app/command_summaries.h"
 #include "app/commands.h"
-#include "app/run_context.h"
-#include "app/train_job.h"
+#include "app/overwrite_flag.h"
 #include "core/error.h"
+#include "jobs/app_config.h"
+#include "jobs/run_context.h"
+#include "jobs/train_job.h"
 
 namespace shoprl {
 

@@ -64,7 +64,7 @@ SessionStore assemble_store(const SyntheticWorld& world, std::vector<SessionLog>
   store.item_raw_id.reserve(items);
   store.item_category.reserve(items);
   for (std::int64_t i = 0; i < items; ++i) {
-    store.item_raw_id.push_back(fmt::format("i{}", i));
+    store.item_raw_id.push_back(synthetic_item_id(i));
     store.item_category.push_back(fmt::format("t{}", world.item_topic()[i]));
   }
   store.item_price = world.price();
@@ -263,5 +263,7 @@ SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig
   }
   return result;
 }
+
+std::string synthetic_item_id(std::int64_t index) { return fmt::format("i{}", index); }
 
 }  // namespace shoprl

@@ -58,4 +58,8 @@ SynthesizedLogs synthesize_logs(const WorldConfig& world_config, const EnvConfig
 // same world.
 std::uint64_t world_seed(std::uint64_t run_seed);
 
+// The raw id of the world's item `index` in the logs it writes ("i17"): also how a policy
+// trained in the world names its items when exported.
+std::string synthetic_item_id(std::int64_t index);
+
 }  // namespace shoprl

@@ -250,10 +250,11 @@ SlotDistributionPolicy make_evaluation_policy(const EvaluationPolicyConfig& conf
   if (config.kind == "popularity") return popularity_policy(store, slots);
   if (config.kind == "empirical") return empirical_policy(config, store, slots);
   if (config.kind == "file") return file_policy(config, store, slots);
-  if (config.kind == "checkpoint")
-    throw ConfigError(
-        "evaluate.policy.kind: a checkpoint is a contextual policy with no per-slot "
-        "distribution of its own; it is evaluated through policy/log_evaluation.h");
+  if (config.kind == "checkpoint" || config.kind == "exported")
+    throw ConfigError(fmt::format(
+        "evaluate.policy.kind: {} is a contextual policy with no per-slot distribution of its "
+        "own; it is evaluated through policy/log_evaluation.h",
+        config.kind));
   throw ConfigError(fmt::format("evaluate.policy.kind: unknown kind '{}'", config.kind));
 }
 

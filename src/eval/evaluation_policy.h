@@ -20,6 +20,7 @@ struct EvaluationPolicyConfig {
   std::string store;
   std::string file;
   std::string checkpoint;
+  std::string model;
 
   void visit(ConfigVisitor& v) {
     v.field("kind", kind,
@@ -27,8 +28,10 @@ struct EvaluationPolicyConfig {
             "frequent items, in order: deterministic), empirical (each slot's item frequencies "
             "among the impressions of another store, `store`), file (probabilities from a CSV "
             "file, `file`: item_id,position,probability), checkpoint (a policy trained by "
-            "`shoprl train`, `checkpoint`: contextual, scored from each session's history)",
-            one_of({"uniform", "popularity", "empirical", "file", "checkpoint"}));
+            "`shoprl train`, `checkpoint`: contextual, scored from each session's history), "
+            "exported (a policy exported by `shoprl export`, `model`: the same, read from its "
+            "model repository without the training run)",
+            one_of({"uniform", "popularity", "empirical", "file", "checkpoint", "exported"}));
     v.field("store", store, "empirical: the session store whose impressions define the policy");
     v.field("file", file,
             "file: CSV with header item_id,position,probability (raw item ids, 0-based "
@@ -36,6 +39,9 @@ struct EvaluationPolicyConfig {
     v.field("checkpoint", checkpoint,
             "checkpoint: a run directory written by `shoprl train` (its checkpoint/ folder is "
             "read) or a checkpoint folder itself");
+    v.field("model", model,
+            "exported: a model folder of a repository written by `shoprl export` (its newest "
+            "version) or one version folder");
   }
 };
 

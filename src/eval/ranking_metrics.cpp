@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "data/event_type.h"
+#include "eval/tied_rank.h"
 
 namespace shoprl {
 namespace {
@@ -53,12 +54,13 @@ struct Tally {
 
   explicit Tally(std::size_t cutoffs) : hits(cutoffs, 0.0), gains(cutoffs, 0.0) {}
 
-  void add(std::int64_t rank, const std::vector<int>& cutoffs) {
+  // `higher` items scored above the target and `tied` others scored the same: the expectations
+  // under random tie-breaking (tied_rank.h).
+  void add(std::int64_t higher, std::int64_t tied, const std::vector<int>& cutoffs) {
     ++events;
     for (std::size_t c = 0; c < cutoffs.size(); ++c) {
-      if (rank > cutoffs[c]) continue;
-      hits[c] += 1.0;
-      gains[c] += 1.0 / std::log2(1.0 + static_cast<double>(rank));  // one relevant item: IDCG = 1
+      hits[c] += expected_hit_at_k(higher, tied, cutoffs[c]);
+      gains[c] += expected_ndcg_at_k(higher, tied, cutoffs[c]);
     }
   }
 
@@ -121,10 +123,13 @@ class BatchRanker {
             "session '{}' (event {})",
             scorer_.name(), target_item, store_.session_raw_id[t.session], t.target_event));
       }
-      // Rank = 1 + items scored strictly higher: ties favour the target.
-      const std::int64_t higher =
-          std::count_if(row, row + items, [target_score](float s) { return s > target_score; });
-      (t.purchase ? purchases_ : clicks_).add(1 + higher, cutoffs_);
+      std::int64_t higher = 0;
+      std::int64_t same = 0;  // the target included
+      for (std::size_t i = 0; i < items; ++i) {
+        higher += row[i] > target_score;
+        same += row[i] == target_score;
+      }
+      (t.purchase ? purchases_ : clicks_).add(higher, same - 1, cutoffs_);
     }
   }
 

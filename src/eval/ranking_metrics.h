@@ -20,8 +20,9 @@ class NextItemScorer {
   virtual std::string name() const = 0;
   // prefixes: `batch` histories, [batch, max_length] items and event types, -1 padded on the
   // right; lengths[b] valid entries each. scores: [batch, num_items], higher ranks first.
-  virtual void score(const std::int32_t* items, const std::int8_t* types, const std::int32_t* lengths,
-                     std::size_t batch, std::size_t max_length, float* scores) const = 0;
+  virtual void score(const std::int32_t* items, const std::int8_t* types,
+                     const std::int32_t* lengths, std::size_t batch, std::size_t max_length,
+                     float* scores) const = 0;
   virtual std::size_t num_items() const = 0;
 };
 
@@ -36,7 +37,7 @@ struct RankingAtK {
 
 struct RankingMetrics {
   std::string scorer;
-  std::vector<RankingAtK> clicks;     // one per cutoff
+  std::vector<RankingAtK> clicks;  // one per cutoff
   std::vector<RankingAtK> purchases;
   std::size_t click_events = 0;
   std::size_t purchase_events = 0;
@@ -49,9 +50,10 @@ struct RankingConfig {
   int batch_size = 256;
 };
 
-// Ranks on the sessions of `split`. Rank = 1 + number of items scored strictly higher than the
-// target (ties favour the target, as is usual; documented in docs/ope.md). An item is ranked
-// among all items, including ones already in the prefix.
+// Ranks on the sessions of `split`. Items scored the same as the target are ordered at random:
+// HR@k and NDCG@k are their expectations under a uniformly random order of the ties (so ties
+// neither favour nor penalise the target; a constant scorer gets HR@k = k / items; docs/ope.md).
+// An item is ranked among all items, including ones already in the prefix.
 RankingMetrics ranking_metrics(const SessionStore& store, const NextItemScorer& scorer,
                                const RankingConfig& config);
 

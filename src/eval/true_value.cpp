@@ -6,7 +6,7 @@
 namespace shoprl {
 
 std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
-                                           OpeResult& result) {
+                                           double gamma, OpeResult& result) {
   std::vector<std::string> notes;
   bool one_slate_per_session = rounds.has_slates() && rounds.has_sessions();
   if (one_slate_per_session) {
@@ -20,7 +20,10 @@ std::vector<std::string> attach_true_value(const PolicyValue& truth, const Logge
     }
   }
   const double slots = rounds.len_list;
+  // Discounting changes a session's value only where a session holds more than one slate.
+  const bool discounted = gamma < 1 && !one_slate_per_session;
   for (Estimate& estimate : result.estimates) {
+    if (discounted) continue;
     if (estimate.unit == "session") {
       estimate.true_value = truth.value;
       estimate.true_value_std_error = truth.std_error;
@@ -36,7 +39,13 @@ std::vector<std::string> attach_true_value(const PolicyValue& truth, const Logge
       "True value: the Monte Carlo value of '{}' in the world that wrote the logs ({} sessions; "
       "{:.6g} +- {:.2g} per session).",
       truth.name, truth.episodes, truth.value, truth.std_error));
-  if (!one_slate_per_session) {
+  if (discounted) {
+    notes.push_back(fmt::format(
+        "No estimate is compared with the true value: the session estimators discount by "
+        "ope.gamma = {:g}, while the true value is the undiscounted return of a session. Set "
+        "ope.gamma: 1 to compare them.",
+        gamma));
+  } else if (!one_slate_per_session) {
     notes.push_back(
         "Sessions hold several slates: per-round and per-slate estimators estimate the reward "
         "per impression or slate in the logged states, which has no true counterpart in "

@@ -15,8 +15,12 @@ namespace shoprl {
 // Slates and rounds: only when every session is one full slate (a one-step world), where the
 // slate value is the session value and the round value is it divided by the slate size.
 // Returns the notes the report should carry (where the value came from, which units have none).
+// `gamma` is the discount the session estimators used (ope.gamma). The truth is an undiscounted
+// session return, so with gamma < 1 the session estimates and the truth are different
+// quantities (and so are slate and round estimates of sessions with several slates): none of
+// them is compared with it, and a note says why. A one-step world is discounted by nothing.
 std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
-                                           OpeResult& result);
+                                           double gamma, OpeResult& result);
 
 // Where no truth is known but the evaluation policy's own logs are (Open Bandit: the logs of
 // `bts` beside the `random` logs it is evaluated on), their on-policy value in each unit is the

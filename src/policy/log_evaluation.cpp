@@ -262,7 +262,7 @@ EvaluationReport evaluate_scoring_policy_on_logs(const SessionStore& store,
         monte_carlo_policy_value(*options.world, env, policy, options.truth_episodes,
                                  options.truth_batch_size, derive_seed(seed, kTruthStream));
     const PolicyValue value{options.name, truth.value, truth.std_error, truth.episodes};
-    const auto notes = attach_true_value(value, rounds, result);
+    const auto notes = attach_true_value(value, rounds, options.ope.gamma, result);
     report.notes.insert(report.notes.end(), notes.begin(), notes.end());
   }
   if (!result.ipw_weights.empty())

@@ -25,20 +25,20 @@ namespace {
 constexpr int kCoverageSlots = 2;
 constexpr std::int64_t kCoverageItems = 8;
 
-WorldConfig bandit_world() {
+WorldConfig coverage_world() {
   WorldConfig world = testing::gentle_world_config(kCoverageItems, 50);
   world.entry_event = false;
   world.choice.model = "pbm";
   return world;
 }
 
-EnvConfig bandit_env() {
+EnvConfig coverage_env() {
   EnvConfig env = testing::tiny_env_config(kCoverageSlots);
   env.max_steps = 1;
   return env;
 }
 
-PolicyConfig policy_config(const std::string& kind) {
+PolicyConfig coverage_policy(const std::string& kind) {
   PolicyConfig config;
   config.kind = kind;
   config.temperature = 1.0;
@@ -60,10 +60,10 @@ Replicate replicate(const std::string& logging, const std::string& target, bool 
   synth.value_episodes = 0;
   synth.value_policies.clear();
   const SynthesizedLogs logs =
-      synthesize_logs(bandit_world(), bandit_env(), policy_config(logging), synth, seed, "");
-  const SyntheticWorld world(bandit_world(), kCoverageSlots, world_seed(seed));
-  const SyntheticEnv env(world, bandit_env());
-  const auto target_policy = make_policy(policy_config(target), env, 7, "target");
+      synthesize_logs(coverage_world(), coverage_env(), coverage_policy(logging), synth, seed, "");
+  const SyntheticWorld world(coverage_world(), kCoverageSlots, world_seed(seed));
+  const SyntheticEnv env(world, coverage_env());
+  const auto target_policy = make_policy(coverage_policy(target), env, 7, "target");
 
   // The target's slot marginals, by enumerating every ordered slate (56 of them).
   std::vector<double> marginal(kCoverageSlots * kCoverageItems, 0.0);
@@ -88,7 +88,7 @@ Replicate replicate(const std::string& logging, const std::string& target, bool 
   // A constant reward model: DR stays unbiased whatever q is.
   out.rounds.q_logged.assign(out.rounds.size(), 0.05);
   out.rounds.q_target.assign(out.rounds.size(), 0.05);
-  out.true_session_value = exact_one_step_value(world, bandit_env(), *target_policy);
+  out.true_session_value = exact_one_step_value(world, coverage_env(), *target_policy);
   return out;
 }
 

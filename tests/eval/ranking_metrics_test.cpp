@@ -93,20 +93,45 @@ TEST(RankingMetrics, HandComputedHitRateAndNdcgForClicksAndPurchasesApart) {
   EXPECT_DOUBLE_EQ(m.purchases[2].ndcg, (gain(5) + gain(4)) / 2);
 }
 
-// Rank = 1 + items scored strictly higher: a tie does not push the target down.
-TEST(RankingMetrics, TiesFavourTheTarget) {
+// Items tied with the target are ordered at random: the metrics are expectations over the
+// target's rank, uniform among the tied places.
+TEST(RankingMetrics, TiesAreBrokenAtRandomInExpectation) {
   const SessionStore store = make_store(5, {{Split::kTest, {0, 2, 4}, {kClick, kClick, kClick}}});
   const FixedScorer scorer({1, 1, 1, 0, 0});
   RankingConfig config;
   config.cutoffs = {1, 3, 4};
   const RankingMetrics m = ranking_metrics(store, scorer, config);
-  // Item 2 ties with two others at the top: rank 1. Item 4 has three above it: rank 4.
+  // Item 2 ties with two others at the top: rank 1, 2 or 3. Item 4 has three above it and ties
+  // with item 3: rank 4 or 5.
   ASSERT_EQ(m.click_events, 2u);
-  EXPECT_DOUBLE_EQ(m.clicks[0].hit_rate, 0.5);
-  EXPECT_DOUBLE_EQ(m.clicks[0].ndcg, 0.5);
+  const double top = (gain(1) + gain(2) + gain(3)) / 3;
+  EXPECT_DOUBLE_EQ(m.clicks[0].hit_rate, (1.0 / 3) / 2);
+  EXPECT_DOUBLE_EQ(m.clicks[0].ndcg, (gain(1) / 3) / 2);
   EXPECT_DOUBLE_EQ(m.clicks[1].hit_rate, 0.5);
-  EXPECT_DOUBLE_EQ(m.clicks[2].hit_rate, 1.0);
-  EXPECT_DOUBLE_EQ(m.clicks[2].ndcg, (1.0 + gain(4)) / 2);
+  EXPECT_DOUBLE_EQ(m.clicks[1].ndcg, top / 2);
+  EXPECT_DOUBLE_EQ(m.clicks[2].hit_rate, (1.0 + 0.5) / 2);
+  EXPECT_DOUBLE_EQ(m.clicks[2].ndcg, (top + gain(4) / 2) / 2);
+}
+
+// The check of the tie rule that a user would make: a scorer that knows nothing hits k times
+// in `items`, whatever the targets.
+TEST(RankingMetrics, AConstantScorerHitsKInItems) {
+  const SessionStore store =
+      make_store(10, {{Split::kTest, {0, 9, 3, 3, 7}, {kClick, kClick, kBuy, kClick, kCart}},
+                      {Split::kTest, {5, 1, 2}, {kClick, kBuy, kClick}}});
+  const FixedScorer scorer(std::vector<float>(10, 0.25f));
+  RankingConfig config;
+  config.cutoffs = {1, 5, 10};
+  const RankingMetrics m = ranking_metrics(store, scorer, config);
+  double gains = 0;
+  for (int c = 0; c < 3; ++c) {
+    const int k = config.cutoffs[static_cast<std::size_t>(c)];
+    gains = 0;
+    for (int rank = 1; rank <= k; ++rank) gains += gain(rank);
+    EXPECT_DOUBLE_EQ(m.clicks[static_cast<std::size_t>(c)].hit_rate, k / 10.0) << k;
+    EXPECT_DOUBLE_EQ(m.purchases[static_cast<std::size_t>(c)].hit_rate, k / 10.0) << k;
+    EXPECT_NEAR(m.clicks[static_cast<std::size_t>(c)].ndcg, gains / 10, 1e-12) << k;
+  }
 }
 
 TEST(RankingMetrics, PrefixesHoldTheMostRecentHistoryLengthEvents) {
@@ -188,13 +213,15 @@ TEST(PopularityScorer, CountsTrainEventsOnly) {
   std::vector<float> scores(8);
   popularity->score(items, types, lengths, 2, 1, scores.data());
   EXPECT_EQ(scores, (std::vector<float>{0, 3, 1, 0, 0, 3, 1, 0}));
-  // Ranked on test: item 3 has zero train events, tied with item 0, two items above it.
+  // Ranked on test: item 3 has zero train events, tied with item 0, two items above it: rank 3
+  // or 4, each with probability 1/2.
   RankingConfig config;
   config.cutoffs = {2, 3};
   const RankingMetrics m = ranking_metrics(store, *popularity, config);
   EXPECT_EQ(m.click_events, 2u);
   EXPECT_DOUBLE_EQ(m.clicks[0].hit_rate, 0.0);
-  EXPECT_DOUBLE_EQ(m.clicks[1].ndcg, gain(3));
+  EXPECT_DOUBLE_EQ(m.clicks[1].hit_rate, 0.5);
+  EXPECT_DOUBLE_EQ(m.clicks[1].ndcg, gain(3) / 2);
 }
 
 }  // namespace

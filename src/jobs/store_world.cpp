@@ -1,0 +1,64 @@
+// Rebuilding the world behind synthetic logs (store_world.h).
+#include "jobs/store_world.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <utility>
+
+#include "core/config_loader.h"
+#include "core/config_tree.h"
+#include "core/error.h"
+#include "data/session_store_io.h"
+#include "env/log_synthesis.h"
+
+namespace shoprl {
+
+std::optional<AppConfig> store_world_config(const std::string& store_path) {
+  if (!store_has_truth(store_path)) return std::nullopt;
+  const std::string yaml = read_store_truth(store_path).world_config_yaml;
+  if (yaml.empty()) return std::nullopt;
+  const std::string where = store_path + ": /truth world config";
+  ConfigTree tree;
+  try {
+    tree.root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    throw DataError(fmt::format("{}: line {}: invalid YAML: {}", where, e.mark.line + 1, e.msg));
+  }
+  AppConfig config;
+  try {
+    ConfigBinder binder(tree);
+    config.visit(binder);
+    binder.finish();
+  } catch (const ConfigError& e) {
+    throw DataError(fmt::format("{} does not load in this build: {}", where, e.what()));
+  }
+  return config;
+}
+
+StoreWorld store_world(const std::string& store_path) {
+  StoreWorld out;
+  std::optional<AppConfig> config = store_world_config(store_path);
+  if (!config) return out;
+  out.synth = std::move(*config);
+  out.world = std::make_unique<SyntheticWorld>(out.synth.world, out.synth.env.slate_size,
+                                               world_seed(out.synth.run.seed));
+  return out;
+}
+
+std::string world_difference(const AppConfig& config, const AppConfig& recorded) {
+  const auto mine = flatten_config(config);
+  const auto theirs = flatten_config(recorded);
+  std::string differences;
+  for (const auto& [key, value] : mine) {
+    const bool world_key = key.rfind("world.", 0) == 0;
+    if (!world_key && key != "env.slate_size" && key != "run.seed") continue;
+    const std::string& other = theirs.at(key);
+    if (other == value) continue;
+    differences += fmt::format("{}{} ({} here, {} in the logs' world)",
+                               differences.empty() ? "" : ", ", key, value, other);
+  }
+  return differences;
+}
+
+}  // namespace shoprl
