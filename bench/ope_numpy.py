@@ -11,8 +11,11 @@ policy (pscore = 1/A), uniform logged actions, rewards Bernoulli(q[i, a_i]). Tim
              and the per-row gathers: pi(a_i), q(x_i, a_i), sum_a pi(a) q(x_i, a);
   estimates  IPW and DR point estimates from the reduced rows;
   bootstrap  IPW and DR on each of `resamples` resamples of n row indices drawn with
-             replacement (rng.integers, the usual NumPy bootstrap); when that would take over
-             `budget` seconds, fewer resamples are timed and the time is scaled (reported).
+             replacement (rng.integers, the usual NumPy bootstrap), best of --repeats like the
+             other steps; when one run would take over `budget` seconds, fewer resamples are
+             timed once and the time is scaled (reported).
+With "cross_check" in the parameters it also computes IPW and DR on arrays shoprl wrote, so that
+the two implementations are compared value for value on the same data.
 Parameters come as one JSON object (--params); prints JSON. Single-threaded.
 """
 import argparse
@@ -49,10 +52,32 @@ def reduce(dist, q, action, position):
     if np.any(np.abs(dist.sum(axis=1) - 1) > 1e-6):
         raise SystemExit("a slot does not sum to 1")
     rows = np.arange(len(action))
-    target = dist[rows, action, position]
-    q_logged = q[rows, action, position]
-    q_target = np.einsum("ia,ia->i", dist[rows, :, position], q[rows, :, position])
+    if dist.shape[2] == 1:
+        # One slot: the slot's [n, A] matrices are views, no copy (the gathers of one element
+        # per row remain).
+        dist_slot, q_slot = dist[:, :, 0], q[:, :, 0]
+        target = dist_slot[rows, action]
+        q_logged = q_slot[rows, action]
+    else:
+        dist_slot, q_slot = dist[rows, :, position], q[rows, :, position]
+        target = dist[rows, action, position]
+        q_logged = q[rows, action, position]
+    q_target = np.einsum("ia,ia->i", dist_slot, q_slot)
     return target, q_logged, q_target
+
+
+def cross_check(spec):
+    """IPW and DR on arrays shoprl wrote (raw little-endian files), to compare values."""
+    folder, n, actions = spec["dir"], spec["rows"], spec["actions"]
+    dist = np.fromfile(os.path.join(folder, "action_dist.f64"), dtype="<f8").reshape(n, actions, 1)
+    q = np.fromfile(os.path.join(folder, "reward_model.f64"), dtype="<f8").reshape(n, actions, 1)
+    action = np.fromfile(os.path.join(folder, "action.i64"), dtype="<i8")
+    reward = np.fromfile(os.path.join(folder, "reward.f64"), dtype="<f8")
+    pscore = np.fromfile(os.path.join(folder, "pscore.f64"), dtype="<f8")
+    target, q_logged, q_target = reduce(dist, q, action, np.zeros(n, dtype=np.int64))
+    w = target / pscore
+    return {"rows": n, "ipw": float(np.mean(w * reward)),
+            "dr": float(np.mean(q_target + w * (reward - q_logged)))}
 
 
 def best_of(repeats, fn):
@@ -102,9 +127,11 @@ def main():
     timed = resamples
     if probe_s / probe * resamples > budget:
         timed = max(probe, int(budget / (probe_s / probe)))
-    bootstrap_s, values = best_of(1, lambda: bootstrap(timed))
+    bootstrap_s, values = best_of(repeats if timed == resamples else 1, lambda: bootstrap(timed))
     scaled_s = bootstrap_s * resamples / timed
+    cross = cross_check(params["cross_check"]) if "cross_check" in params else None
     print(json.dumps({
+        "cross_check": cross,
         "numpy": np.__version__,
         "rounds": n,
         "actions": actions,

@@ -63,8 +63,10 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
   const ImportConfig config = bench_import_config(input.string());
   const std::filesystem::path store_path = dir / "bench-store.h5";
 
+  // The best whole import (read, preprocess and write of the same repeat), as pandas' figure
+  // is its best whole run; the read phase of that same repeat is shown beside it.
   double best_import = 1e300;
-  double best_write = 1e300;
+  double best_total = 1e300;
   std::size_t sessions = 0, events = 0, items = 0;
   for (int r = 0; r < options.repeats; ++r) {
     auto start = std::chrono::steady_clock::now();
@@ -73,8 +75,10 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
     start = std::chrono::steady_clock::now();
     write_session_store(store, store_path);
     const double write_seconds = seconds_since(start);
-    best_import = std::min(best_import, import_seconds);
-    best_write = std::min(best_write, write_seconds);
+    if (import_seconds + write_seconds < best_total) {
+      best_total = import_seconds + write_seconds;
+      best_import = import_seconds;
+    }
     sessions = store.num_sessions();
     events = store.num_events();
     items = store.num_items();
@@ -82,7 +86,7 @@ void run_import_bench(const ImportBenchOptions& options, const GlobalOptions& gl
                  write_seconds);
   }
   std::filesystem::remove(store_path);
-  const double ours = best_import + best_write;
+  const double ours = best_total;
   const auto rows = static_cast<double>(options.events);
 
   fmt::print(

@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -126,15 +128,87 @@ EstimatorTiming time_estimators(const LoggedRounds& rounds, OpeConfig config, in
   return timing;
 }
 
+// The value cross-check: the first rows of shoprl's own arrays, as raw little-endian files that
+// bench/ope_numpy.py reads with np.fromfile, so that both compute IPW and DR on the same data.
+constexpr std::size_t kCrossCheckRows = 20000;
+
+template <typename T>
+void write_raw(const std::filesystem::path& path, const T* data, std::size_t count) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) throw IoError(fmt::format("{}: cannot write", path.string()));
+  const std::size_t written = std::fwrite(data, sizeof(T), count, file);
+  if (std::fclose(file) != 0 || written != count)
+    throw IoError(fmt::format("{}: cannot write", path.string()));
+}
+
+nlohmann::json write_cross_check_arrays(const BenchArrays& a, std::size_t actions,
+                                        const std::filesystem::path& dir) {
+  const std::size_t rows = std::min(kCrossCheckRows, a.rounds.size());
+  std::filesystem::create_directories(dir);
+  write_raw(dir / "action_dist.f64", a.action_dist.data(), rows * actions);
+  write_raw(dir / "reward_model.f64", a.reward_model.data(), rows * actions);
+  write_raw(dir / "action.i64", a.action.data(), rows);
+  write_raw(dir / "reward.f64", a.rounds.reward.data(), rows);
+  write_raw(dir / "pscore.f64", a.rounds.pscore.data(), rows);
+  return {{"dir", dir.string()}, {"rows", rows}, {"actions", actions}};
+}
+
+// shoprl's IPW and DR (unclipped, as NumPy computes them) on the first `rows` reduced rounds.
+std::pair<double, double> shoprl_ipw_dr(const LoggedRounds& all, std::size_t rows) {
+  LoggedRounds r;
+  const auto head = [rows](const auto& v) { return std::vector(v.begin(), v.begin() + rows); };
+  r.reward = head(all.reward);
+  r.pscore = head(all.pscore);
+  r.target_pscore = head(all.target_pscore);
+  r.position = head(all.position);
+  r.q_logged = head(all.q_logged);
+  r.q_target = head(all.q_target);
+  OpeConfig config;
+  config.bootstrap_resamples = 0;
+  config.ipw_clip = 0;
+  std::vector<NamedTerms> terms;
+  for (const EstimatorSpec& spec : estimator_registry()) {
+    if (spec.name == "ipw" || spec.name == "dr")
+      terms.push_back({spec.name, spec.unit, spec.terms(r, config)});
+  }
+  const std::vector<Estimate> estimates = aggregate_estimates(terms, config, 1);
+  return {estimates.at(0).value, estimates.at(1).value};
+}
+
 std::optional<nlohmann::json> run_numpy_baseline(const OpeBenchOptions& options, std::uint64_t seed,
+                                                 const nlohmann::json& cross_check,
                                                  std::string& skipped) {
   const nlohmann::json params = {{"rounds", options.rounds},
                                  {"actions", options.actions},
                                  {"resamples", options.resamples},
                                  {"repeats", options.repeats},
                                  {"seed", seed % (std::uint64_t{1} << 62)},
-                                 {"budget_seconds", 60.0}};
+                                 {"budget_seconds", 60.0},
+                                 {"cross_check", cross_check}};
   return run_numpy_baseline_script(options.python, "ope_numpy.py", params, skipped);
+}
+
+// Both implementations' IPW and DR on the same rows, which must agree to rounding (an Error
+// otherwise: a benchmark against a baseline that computes something else measures nothing).
+// Returns the largest difference.
+double check_cross_values(const nlohmann::json& numpy, const std::pair<double, double>& ours) {
+  const nlohmann::json& theirs = numpy.at("cross_check");
+  const double worst = std::max(std::abs(theirs.at("ipw").get<double>() - ours.first),
+                                std::abs(theirs.at("dr").get<double>() - ours.second));
+  if (!(worst <= 1e-9))
+    throw Error(
+        fmt::format("bench ope: shoprl and numpy disagree on the same arrays (by {})", worst));
+  return worst;
+}
+
+void print_cross_check(const nlohmann::json& numpy, const std::pair<double, double>& ours,
+                       double difference) {
+  const nlohmann::json& theirs = numpy.at("cross_check");
+  fmt::print(
+      "cross-check on the same {} rows: IPW shoprl {:.12f} numpy {:.12f}; DR shoprl "
+      "{:.12f} numpy {:.12f}; largest difference {:.1e}\n",
+      theirs.at("rows").get<std::size_t>(), ours.first, theirs.at("ipw").get<double>(), ours.second,
+      theirs.at("dr").get<double>(), difference);
 }
 
 void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) {
@@ -174,7 +248,19 @@ void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) 
 
   std::optional<nlohmann::json> numpy;
   std::string numpy_skipped = options.baseline ? "" : "numpy baseline skipped: --no-baseline";
-  if (options.baseline) numpy = run_numpy_baseline(options, seed, numpy_skipped);
+  // The cross-check: the same first rows valued by both implementations (registry order puts
+  // IPW before DR).
+  std::optional<std::pair<double, double>> ours_checked;
+  if (options.baseline) {
+    const std::filesystem::path check_dir =
+        std::filesystem::temp_directory_path() /
+        fmt::format("shoprl-bench-ope-{}", static_cast<long>(::getpid()));
+    const nlohmann::json cross = write_cross_check_arrays(arrays, actions, check_dir);
+    numpy = run_numpy_baseline(options, seed, cross, numpy_skipped);
+    std::filesystem::remove_all(check_dir);
+    ours_checked = shoprl_ipw_dr(arrays.rounds, cross.at("rows").get<std::size_t>());
+  }
+  const double cross_difference = numpy ? check_cross_values(*numpy, *ours_checked) : 0;
   const double numpy_reduction = numpy ? numpy->at("reduction_seconds").get<double>() : 0;
   const double numpy_estimates = numpy ? numpy->at("estimates_seconds").get<double>() +
                                              numpy->at("bootstrap_seconds").get<double>()
@@ -205,7 +291,13 @@ void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) 
     if (numpy) {
       out["numpy"] = *numpy;
       out["reduction"]["ratio"] = numpy_reduction / reduction_seconds;
-      for (auto& e : out["estimators"]) e["ratio"] = numpy_estimates / e["seconds"].get<double>();
+      // NumPy runs single-threaded: a ratio only against shoprl's one thread.
+      for (auto& e : out["estimators"]) {
+        if (e["threads"] == 1) e["ratio"] = numpy_estimates / e["seconds"].get<double>();
+      }
+      out["cross_check"] = {{"shoprl_ipw", ours_checked->first},
+                            {"shoprl_dr", ours_checked->second},
+                            {"largest_difference", cross_difference}};
     } else {
       out["numpy_skipped"] = numpy_skipped;
     }
@@ -225,23 +317,26 @@ void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) 
              numpy ? fmt::format("{:.3f}", numpy_reduction) : "-",
              numpy ? fmt::format("{:.1f}", numpy_reduction / reduction_seconds) : "");
   for (const Row& row : rows) {
-    fmt::print("{:<46}{:>10.3f}{:>14.0f}{:>10}{:>12}{:>9}\n",
-               fmt::format("{} estimators + bootstrap, {} thread(s)", row.timing.estimates.size(),
-                           row.threads),
-               row.total(), rows_d / row.total(), "",
-               numpy ? fmt::format("{:.3f}", numpy_estimates) : "-",
-               numpy ? fmt::format("{:.1f}", numpy_estimates / row.total()) : "");
+    fmt::print(
+        "{:<46}{:>10.3f}{:>14.0f}{:>10}{:>12}{:>9}\n",
+        fmt::format("{} estimators + bootstrap, {} thread(s)", row.timing.estimates.size(),
+                    row.threads),
+        row.total(), rows_d / row.total(), "",
+        numpy && row.threads == 1 ? fmt::format("{:.3f}", numpy_estimates) : "-",
+        numpy && row.threads == 1 ? fmt::format("{:.1f}", numpy_estimates / row.total()) : "");
     fmt::print("{:<46}{:>10.3f}\n", "  of which terms", row.timing.terms_seconds);
   }
   if (numpy) {
     const int timed = numpy->at("bootstrap_resamples_timed").get<int>();
     fmt::print(
         "\nnumpy {}: the same checks and gathers; IPW and DR only (2 of the 7 estimators), "
-        "bootstrap by index resampling{}.\nratio: numpy seconds / shoprl seconds.\n",
+        "bootstrap by index resampling{}; single-threaded, so it is compared with shoprl's "
+        "1-thread row only.\nratio: numpy seconds / shoprl seconds.\n",
         numpy->at("numpy").get<std::string>(),
         timed < options.resamples
             ? fmt::format(" ({} of {} resamples timed, scaled)", timed, options.resamples)
             : "");
+    print_cross_check(*numpy, *ours_checked, cross_difference);
   } else {
     fmt::print("\n{}\n", numpy_skipped);
   }

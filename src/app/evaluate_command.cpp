@@ -143,7 +143,8 @@ void print_summary(const EvaluationReport& report) {
         truth += fmt::format(" ± {:.4f}", e.true_value_std_error);
     }
     return fmt::format("{:<16}{:<9}{:>12.6f}{:>12.6f}{:>26}{:>22}\n", e.estimator, e.unit, e.value,
-                       e.std_error, fmt::format("[{:.6f}, {:.6f}]", e.ci.low, e.ci.high), truth);
+                       e.std_error, fmt::format("[{:.6f}, {:.6f}]", e.ci.low, e.ci.high), truth) +
+           (e.unreliable.empty() ? "" : fmt::format("{:<16}unreliable: {}\n", "", e.unreliable));
   };
   for (const Estimate& logging : report.logging_values) {
     Estimate named = logging;

@@ -78,6 +78,7 @@ std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
                        cell(e.ci.high), cell(e.effective_sample_size, "{:.1f}"),
                        cell(e.max_weight, "{:.3f}"), cell(100 * e.clipped_fraction, "{:.2f}%"),
                        cell(relative_to_logging(e, result.logging_values), "{:.4f}"));
+    if (!e.unreliable.empty()) out += fmt::format("{:<14} unreliable: {}\n", "", e.unreliable);
   };
   for (const Estimate& logging : result.logging_values) {
     Estimate named = logging;

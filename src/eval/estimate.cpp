@@ -78,9 +78,16 @@ void weight_diagnostics(const EstimatorTerms& t, Estimate& e) {
     squares += w * w;
     largest = std::max(largest, w);
   }
-  e.effective_sample_size = squares > 0 ? sum * sum / squares : kNaN;
+  e.effective_sample_size = squares > 0 ? sum * sum / squares : 0.0;
   e.max_weight = largest;
   e.clipped_fraction = static_cast<double>(t.clipped) / static_cast<double>(t.units());
+  const double units = static_cast<double>(t.units());
+  if (e.effective_sample_size < kReliableEssShare * units) {
+    e.unreliable = fmt::format(
+        "effective sample size {:.2f} of {} units (under {:g}%): the evaluation policy's "
+        "weight rests on almost none of the logged {}s",
+        e.effective_sample_size, t.units(), 100 * kReliableEssShare, e.unit);
+  }
 }
 
 // Where each estimator's columns sit among the group's bootstrap columns (-1 = none).

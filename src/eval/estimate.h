@@ -19,6 +19,9 @@ struct Interval {
   bool defined() const { return low == low && high == high; }
 };
 
+// An estimate whose effective sample size is below this share of its units is marked unreliable.
+inline constexpr double kReliableEssShare = 0.01;
+
 struct Estimate {
   std::string estimator;  // registry name: "ipw", "sndr", ...
   std::string unit;       // "round", "slate" or "session"
@@ -34,6 +37,10 @@ struct Estimate {
   double max_weight = kNaN;
   double clipped_fraction = kNaN;
   std::string declined;  // non-empty: not computed, and why
+  // Non-empty: computed, but not to be read as an estimate, and why (the importance weights
+  // rest on under kReliableEssShare of the units: a deterministic policy over rich slates gives
+  // 0 with an effective sample size near 0).
+  std::string unreliable;
   // The evaluated policy's true value in this estimator's unit, when the logs come from the
   // synthetic world and the truth is known for that unit (NaN otherwise).
   double true_value = kNaN;

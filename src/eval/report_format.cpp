@@ -81,9 +81,8 @@ bool any_true_value(const std::vector<const Estimate*>& estimates) {
 const Estimate* headline_estimate(const std::vector<Estimate>& estimates) {
   std::vector<const Estimate*> candidates;
   for (const Estimate* e : computed_estimates(estimates)) {
-    const bool reliable = std::isnan(e->effective_sample_size) ||
-                          e->effective_sample_size >= 0.01 * static_cast<double>(e->units);
-    if (std::isfinite(e->value) && e->ci.defined() && reliable) candidates.push_back(e);
+    if (std::isfinite(e->value) && e->ci.defined() && e->unreliable.empty())
+      candidates.push_back(e);
   }
   if (any_true_value(candidates)) {
     candidates.erase(std::remove_if(candidates.begin(), candidates.end(),

@@ -26,6 +26,7 @@ svg .true-line { stroke: #b22; stroke-width: 2; stroke-dasharray: 4 3; }
 svg .bar { fill: #5b8cc8; }
 .nowrap { white-space: nowrap; }
 #headline { font-size: 1.1em; }
+.flag { color: #b22; font-size: 0.85em; }
 )css";
 
 std::string num(double value) { return format_report_number(value); }
@@ -137,8 +138,12 @@ std::string estimates_table(const EvaluationReport& report) {
   out += "</tr>\n";
   for (const Estimate* e : estimates) {
     const std::string key = "estimates." + e->estimator + ".";
+    const std::string flag =
+        e->unreliable.empty()
+            ? ""
+            : " <span class=\"flag\" title=\"" + xml_escape(e->unreliable) + "\">unreliable</span>";
     out += "<tr data-estimator=\"" + xml_escape(e->estimator) + "\"><td>" +
-           xml_escape(e->estimator) + "</td>" + keyed_element("td", key + "unit", e->unit) +
+           xml_escape(e->estimator) + flag + "</td>" + keyed_element("td", key + "unit", e->unit) +
            number_cell(key + "value", e->value) + "<td class=\"num nowrap\">[" +
            keyed_element("span", key + "ci_low", num(e->ci.low)) + ", " +
            keyed_element("span", key + "ci_high", num(e->ci.high)) + "]</td>" +
@@ -158,6 +163,12 @@ std::string estimates_table(const EvaluationReport& report) {
   out +=
       "</table>\n<p>Value / logging: the value over the logging policy's value in the same "
       "unit.";
+  for (const Estimate* e : estimates) {
+    if (!e->unreliable.empty())
+      out += " " + xml_escape(e->estimator) + " is unreliable: " +
+             keyed_element("span", "estimates." + e->estimator + ".unreliable", e->unreliable) +
+             ".";
+  }
   if (has_truth) {
     out += " " + xml_escape(capitalized(report.true_value_label)) +
            ": the evaluation policy's value in the estimate's unit (&plusmn; its standard "

@@ -41,6 +41,7 @@ json estimate_json(const Estimate& estimate, const EvaluationReport& report) {
       {"true_value", number_or_null(estimate.true_value)},
       {"true_value_std_error", number_or_null(estimate.true_value_std_error)},
       {"true_value_error", number_or_null(true_value_error(estimate))},
+      {"unreliable", estimate.unreliable.empty() ? json(nullptr) : json(estimate.unreliable)},
   };
   return out;
 }

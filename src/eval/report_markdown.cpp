@@ -87,13 +87,14 @@ std::string estimates_section(const EvaluationReport& report) {
   }
   std::string out = "## Estimates\n\n" + table_header(names);
   for (const Estimate* e : estimates) {
-    std::vector<std::string> cells = {e->estimator,
-                                      e->unit,
-                                      num(e->value),
-                                      num(e->std_error),
-                                      num(e->ci.low),
-                                      num(e->ci.high),
-                                      num(relative_to_logging(*e, report.logging_values))};
+    std::vector<std::string> cells = {
+        e->estimator,
+        e->unit,
+        num(e->value) + (e->unreliable.empty() ? "" : " (unreliable)"),
+        num(e->std_error),
+        num(e->ci.low),
+        num(e->ci.high),
+        num(relative_to_logging(*e, report.logging_values))};
     if (has_truth) {
       cells.push_back(true_value_text(*e));
       cells.push_back(num(true_value_error(*e)));
@@ -105,6 +106,10 @@ std::string estimates_section(const EvaluationReport& report) {
     out += row(cells);
   }
   out += "\nValue / logging: the value over the logging policy's value in the same unit.";
+  for (const Estimate* e : estimates) {
+    if (!e->unreliable.empty())
+      out += " " + e->estimator + " is unreliable: " + e->unreliable + ".";
+  }
   if (has_truth) {
     out +=
         " True value: the evaluation policy's value in the estimate's unit (± its standard "

@@ -95,8 +95,8 @@ std::string TrainingEvaluator::off_policy_section(Agent& agent,
         continue;
       }
       markdown += fmt::format(
-          "| {} | {} | {:.4f} | [{:.4f}, {:.4f}] | {} |\n", e.estimator, e.unit, e.value, e.ci.low,
-          e.ci.high,
+          "| {} | {} | {:.4f}{} | [{:.4f}, {:.4f}] | {} |\n", e.estimator, e.unit, e.value,
+          e.unreliable.empty() ? "" : " (unreliable: " + e.unreliable + ")", e.ci.low, e.ci.high,
           std::isnan(e.true_value) ? std::string("unknown") : fmt::format("{:.4f}", e.true_value));
       estimates.push_back(
           {{"estimator", e.estimator},
@@ -104,6 +104,8 @@ std::string TrainingEvaluator::off_policy_section(Agent& agent,
            {"value", e.value},
            {"ci_low", e.ci.low},
            {"ci_high", e.ci.high},
+           {"unreliable",
+            e.unreliable.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(e.unreliable)},
            {"true_value", std::isnan(e.true_value) ? nlohmann::ordered_json()
                                                    : nlohmann::ordered_json(e.true_value)}});
     }

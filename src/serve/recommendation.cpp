@@ -85,9 +85,8 @@ std::string rule_of_mode(const std::string& mode) {
   return "epsilon_greedy";
 }
 
-}  // namespace
-
-RecommendRequest parse_recommend_request(const std::string& body) {
+// A request body: a JSON object with no keys but `allowed`.
+json parse_body_object(const std::string& body, std::initializer_list<const char*> allowed) {
   json j;
   try {
     j = json::parse(body);
@@ -95,7 +94,15 @@ RecommendRequest parse_recommend_request(const std::string& body) {
     bad("body", fmt::format("is not valid JSON ({})", e.what()));
   }
   if (!j.is_object()) bad("body", "must be a JSON object");
-  check_keys(j, "", {"request_id", "unit_id", "session", "k", "exclude", "policy"});
+  check_keys(j, "", allowed);
+  return j;
+}
+
+}  // namespace
+
+RecommendRequest parse_recommend_request(const std::string& body) {
+  const json j =
+      parse_body_object(body, {"request_id", "unit_id", "session", "k", "exclude", "policy"});
   RecommendRequest r;
   r.request_id = optional_string(j, "request_id", "request_id");
   r.unit_id = optional_string(j, "unit_id", "unit_id");
@@ -288,14 +295,7 @@ std::string decision_log_line(const ServedModel& model, const std::string& reque
 }
 
 std::string feedback_log_line(const std::string& body, std::int64_t time_ms) {
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::exception& e) {
-    bad("body", fmt::format("is not valid JSON ({})", e.what()));
-  }
-  if (!j.is_object()) bad("body", "must be a JSON object");
-  check_keys(j, "", {"request_id", "events"});
+  const json j = parse_body_object(body, {"request_id", "events"});
   const std::string request_id = optional_string(j, "request_id", "request_id");
   if (request_id.empty()) bad("request_id", "is required");
   if (!j.contains("events") || !j.at("events").is_array() || j.at("events").empty())

@@ -1,10 +1,8 @@
 // Ctrl-C leaves nothing half-written (core/interrupts.h): a SIGINT that arrives while a command
 // writes its output removes the `.NAME.tmp-*` file, keeps what was there before, and ends the
 // process by the signal, as a shell expects of an interrupted job.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,8 +14,6 @@
 #include "core/atomic_file.h"
 #include "testing/test_paths.h"
 
-extern char** environ;
-
 namespace shoprl {
 namespace {
 
@@ -25,21 +21,9 @@ using testing::run_command;
 using testing::shoprl;
 
 // Starts the program with `arguments`, its output discarded.
-pid_t start_shoprl(const std::vector<std::string>& arguments) {
-  std::vector<std::string> all = {testing::shoprl_binary().string(), "-q"};
-  all.insert(all.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw std::runtime_error("posix_spawn failed");
-  return pid;
+pid_t start_quiet_shoprl(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), "-q");
+  return testing::start_shoprl(arguments);
 }
 
 // The temporary files in `dir` whose name starts with ".<name>.tmp-".
@@ -79,7 +63,7 @@ bool stop_while_writing(pid_t pid, const std::filesystem::path& dir, const std::
 void interrupt_while_writing(const std::vector<std::string>& arguments,
                              const std::filesystem::path& dir, const std::string& name) {
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const pid_t pid = start_shoprl(arguments);
+    const pid_t pid = start_quiet_shoprl(arguments);
     if (!stop_while_writing(pid, dir, name)) {
       int status = 0;
       ::waitpid(pid, &status, 0);

@@ -99,6 +99,7 @@ std::set<std::string> keys_to_show(const json& j) {
           (value.is_null() || estimate.at("true_value").is_null())) {
         continue;
       }
+      if (field == "unreliable" && value.is_null()) continue;  // nothing to warn about
       keys.insert("estimates." + name + "." + field);
     }
     for (const auto& [kind, interval] : estimate.at("intervals").items()) {
@@ -144,7 +145,11 @@ class ReportInChromium : public ::testing::Test {
 
 TEST_F(ReportInChromium, FiguresShownMatchReportJson) {
   const fs::path dir = temp_ / "report";
-  write_evaluation_report(testing::sample_evaluation_report(), dir.string());
+  EvaluationReport report = testing::sample_evaluation_report();
+  // One estimate marked unreliable, so that its reason must be on the page too.
+  for (Estimate& e : report.estimates)
+    if (e.estimator == "pdis") e.unreliable = "effective sample size 1.20 of 200 units";
+  write_evaluation_report(report, dir.string());
   const json j = json::parse(read_file_text(dir / "report.json"));
   run_chromium(dir / "index.html", "--dump-dom", temp_ / "dom.html");
   const std::string dom = read_file_text(temp_ / "dom.html");

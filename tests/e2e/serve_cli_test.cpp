@@ -3,7 +3,6 @@
 // then SIGTERM, which must end the server with status 0 after writing every decision.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,8 +15,6 @@
 #include "core/atomic_file.h"
 #include "testing/test_paths.h"
 
-extern char** environ;
-
 namespace shoprl {
 namespace {
 
@@ -26,20 +23,9 @@ using testing::shoprl;
 namespace fs = std::filesystem;
 
 // Starts `shoprl serve` with its output in `output`; the port it printed, or -1.
-int start_server(const std::vector<std::string>& arguments, const fs::path& output, pid_t& pid) {
-  std::vector<std::string> all = {testing::shoprl_binary().string(), "serve"};
-  all.insert(all.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) return -1;
+int start_server(std::vector<std::string> arguments, const fs::path& output, pid_t& pid) {
+  arguments.insert(arguments.begin(), "serve");
+  pid = testing::start_shoprl(arguments, output);
   const std::regex serving("Serving .* on http://127\\.0\\.0\\.1:([0-9]+)");
   for (int attempt = 0; attempt < 600; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

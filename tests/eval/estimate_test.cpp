@@ -59,6 +59,28 @@ TEST(AggregateEstimates, MeanOfTermsWithItsStandardErrorAndIntervals) {
   EXPECT_TRUE(e.declined.empty());
 }
 
+// A weight on one unit of 200 (a deterministic policy that agrees with the logs once) gives a
+// number, but not an estimate: it is marked unreliable with its effective sample size, and so
+// are weights that are all zero. Even weights are not.
+TEST(AggregateEstimates, WeightsOnAlmostNoUnitMarkTheEstimateUnreliable) {
+  NamedTerms one = mean_terms("pdis", std::vector<double>(200, 0.0));
+  one.terms.weights.assign(200, 0.0);
+  one.terms.weights[7] = 50;
+  one.terms.contribution[7] = 50;
+  NamedTerms none = mean_terms("sips", std::vector<double>(200, 0.0));
+  none.terms.weights.assign(200, 0.0);
+  NamedTerms even = mean_terms("ipw", std::vector<double>(200, 1.0));
+  even.terms.weights.assign(200, 1.0);
+  const std::vector<Estimate> out = aggregate_estimates({one, none, even}, small_config(), 3);
+  EXPECT_DOUBLE_EQ(out[0].effective_sample_size, 1.0);
+  EXPECT_NE(out[0].unreliable.find("effective sample size 1.00 of 200 units"), std::string::npos)
+      << out[0].unreliable;
+  EXPECT_EQ(out[1].effective_sample_size, 0.0);
+  EXPECT_FALSE(out[1].unreliable.empty());
+  EXPECT_DOUBLE_EQ(out[2].effective_sample_size, 200.0);
+  EXPECT_TRUE(out[2].unreliable.empty()) << out[2].unreliable;
+}
+
 TEST(AggregateEstimates, RatioWithOffsetUsesTheDeltaMethod) {
   // value = mean(o) + sum c / sum n; psi_i = (o_i - mean o) + (c_i - R n_i) / mean n.
   NamedTerms named{"sndr", "round", {}};

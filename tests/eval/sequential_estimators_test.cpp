@@ -242,6 +242,23 @@ TEST(SequentialEstimators, DeclineWithoutSessionsOrWithoutARewardModel) {
   EXPECT_NE(magic_terms(one_session, OpeConfig{}).declined, "");
 }
 
+TEST(SequentialEstimators, DeclineSlotsOfASlateWithoutSlateIds) {
+  // Two slots per slate, rows only: the rows are not decisions, so no estimator multiplies them.
+  LoggedRounds rounds = three_sessions();
+  rounds.len_list = 2;
+  for (auto* terms_of : {&pdis_terms, &wpdis_terms, &seq_dr_terms, &wdr_terms, &magic_terms}) {
+    const EstimatorTerms terms = terms_of(rounds, OpeConfig{});
+    EXPECT_NE(terms.declined.find("2 slots per slate but no slates"), std::string::npos)
+        << terms.declined;
+    EXPECT_EQ(terms.units(), 0u);
+  }
+  // With slate ids and slate propensities the slates are the steps, and they run.
+  rounds.slate_id = {1, 2, 3, 4, 5};
+  rounds.slate_pscore = rounds.pscore;
+  rounds.slate_target_pscore = rounds.target_pscore;
+  EXPECT_EQ(pdis_terms(rounds, OpeConfig{}).declined, "");
+}
+
 TEST(SequentialEstimators, DeclineWhenAStepProbabilityIsUnknown) {
   // Slates whose probability the evaluation policy cannot say (NaN, e.g. a policy known only
   // by its slot marginals): every later weight of the session would be NaN, so each estimator

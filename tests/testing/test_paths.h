@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace shoprl::testing {
 
@@ -36,6 +37,11 @@ struct CommandResult {
 };
 // Runs a shell command line, capturing its output.
 CommandResult run_command(const std::string& command_line);
+
+// Starts the shoprl program with `arguments` (no shell) and returns at once with its process
+// id; its stdout and stderr go to `output` (truncated). std::runtime_error when it cannot start.
+int start_shoprl(const std::vector<std::string>& arguments,
+                 const std::filesystem::path& output = "/dev/null");
 
 }  // namespace shoprl::testing
 

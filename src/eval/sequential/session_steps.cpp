@@ -117,6 +117,15 @@ std::string sequential_decline_reason(const LoggedRounds& rounds, bool needs_rew
   // A step's probabilities must be known under both policies: a NaN (a slate probability the
   // policy cannot say) would make every later weight of its session NaN.
   const bool slates = rounds.has_slates();
+  // Without slates each row is a step. Rows that are slots of one slate are not: the product of
+  // their per-slot ratios is not the slate's importance weight (the slots are drawn jointly).
+  if (!slates && rounds.len_list > 1) {
+    return fmt::format(
+        "{} slots per slate but no slates (slate_id, slate_pscore): a sequential estimator would "
+        "multiply the per-slot ratios of one slate's rows as if each were a decision, which is "
+        "not an importance weight",
+        rounds.len_list);
+  }
   for (const std::string& reason :
        {missing_column(slates ? rounds.slate_pscore : rounds.pscore, rounds.size(),
                        slates ? "slate_pscore" : "pscore"),
