@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
+#include <string_view>
 
 #include "app/bench_threads.h"
 #include "app/commands.h"
@@ -168,7 +169,7 @@ std::pair<double, double> shoprl_ipw_dr(const LoggedRounds& all, std::size_t row
   config.ipw_clip = 0;
   std::vector<NamedTerms> terms;
   for (const EstimatorSpec& spec : estimator_registry()) {
-    if (spec.name == "ipw" || spec.name == "dr")
+    if (std::string_view(spec.name) == "ipw" || std::string_view(spec.name) == "dr")
       terms.push_back({spec.name, spec.unit, spec.terms(r, config)});
   }
   const std::vector<Estimate> estimates = aggregate_estimates(terms, config, 1);
