@@ -15,8 +15,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <thread>
 #include <string_view>
+#include <thread>
 
 #include "app/bench_threads.h"
 #include "app/commands.h"
@@ -173,7 +173,12 @@ std::pair<double, double> shoprl_ipw_dr(const LoggedRounds& all, std::size_t row
       terms.push_back({spec.name, spec.unit, spec.terms(r, config)});
   }
   const std::vector<Estimate> estimates = aggregate_estimates(terms, config, 1);
-  return {estimates.at(0).value, estimates.at(1).value};
+  const auto value_of = [&estimates](const std::string& name) {
+    for (const Estimate& e : estimates)
+      if (e.estimator == name) return e.value;
+    throw Error("bench ope: no " + name + " estimate");
+  };
+  return {value_of("ipw"), value_of("dr")};
 }
 
 std::optional<nlohmann::json> run_numpy_baseline(const OpeBenchOptions& options, std::uint64_t seed,
@@ -249,8 +254,7 @@ void run_ope_bench(const OpeBenchOptions& options, const GlobalOptions& global) 
 
   std::optional<nlohmann::json> numpy;
   std::string numpy_skipped = options.baseline ? "" : "numpy baseline skipped: --no-baseline";
-  // The cross-check: the same first rows valued by both implementations (registry order puts
-  // IPW before DR).
+  // The cross-check: the same first rows valued by both implementations.
   std::optional<std::pair<double, double>> ours_checked;
   if (options.baseline) {
     const std::filesystem::path check_dir =

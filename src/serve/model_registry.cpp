@@ -88,15 +88,18 @@ std::shared_ptr<const ServedModel> ModelRegistry::get(const std::string& name) c
 
 std::vector<ModelStatus> ModelRegistry::status() const {
   std::vector<ModelStatus> out;
-  const std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& [name, entry] : entries_) {
-    ModelStatus s;
-    s.name = name;
-    s.serving = entry.serving ? entry.serving->version : 0;
-    s.versions = model_versions(repository_ / name);
-    s.refused = entry.refused;
-    out.push_back(std::move(s));
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [name, entry] : entries_) {
+      ModelStatus s;
+      s.name = name;
+      s.serving = entry.serving ? entry.serving->version : 0;
+      s.refused = entry.refused;
+      out.push_back(std::move(s));
+    }
   }
+  // The folder scans outside the lock: get(), on every request's path, never waits for them.
+  for (ModelStatus& s : out) s.versions = model_versions(repository_ / s.name);
   return out;
 }
 
