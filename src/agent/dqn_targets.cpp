@@ -24,7 +24,11 @@ torch::Tensor dqn_item_targets(const torch::Tensor& slot_rewards, const ReplayBa
   const std::int64_t slots = slot_rewards.size(1);
   const torch::Tensor slot = torch::arange(slots, batch.clicked_slot.options()).view({1, -1});
   const torch::Tensor clicked = (slot == batch.clicked_slot.view({-1, 1})).to(torch::kFloat32);
-  return slot_rewards + clicked * future.view({-1, 1});
+  // Without a click the user still goes on; the slate as a whole earned that, so each of its
+  // slots carries an equal share (the slate's targets still sum to G + gamma^n V).
+  const torch::Tensor no_click =
+      (batch.clicked_slot < 0).to(torch::kFloat32).view({-1, 1}) / static_cast<double>(slots);
+  return slot_rewards + (clicked + no_click) * future.view({-1, 1});
 }
 
 }  // namespace shoprl

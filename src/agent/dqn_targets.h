@@ -22,10 +22,12 @@ torch::Tensor greedy_slate_value(const torch::Tensor& chooser, const torch::Tens
                                  int slate_size);
 
 // Targets per shown slot, [B, K]:
-//   y_i = r_i + [i is the (first) clicked slot] (G - r_t + gamma^n V(s_{t+n})),
+//   y_i = r_i + w_i (G - r_t + gamma^n V(s_{t+n})),
+//   w_i = [i is the (first) clicked slot], or 1/K for every slot of a slate without a click,
 // G the n-step return, r_t the step's reward and gamma^n the bootstrap discount (0 when the
-// session ended within n steps): shown-but-unclicked items learn they earned only r_i (0), the
-// clicked item carries the session's future.
+// user left within n steps): shown-but-unclicked items of a clicked slate learn they earned
+// only r_i (0), the clicked item carries the session's future, and a slate nobody clicked
+// shares it, so a slate's targets always sum to its return.
 torch::Tensor dqn_item_targets(const torch::Tensor& slot_rewards, const ReplayBatch& batch,
                                const torch::Tensor& next_value);
 

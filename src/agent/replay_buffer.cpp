@@ -70,15 +70,19 @@ ReplayBatch rollout_transitions(const Rollout& rollout, int n_step, double gamma
   const std::int64_t users = rollout.users();
   const torch::Tensor active = rollout.active.contiguous();
   const torch::Tensor done = rollout.done.contiguous();
+  const torch::Tensor truncated = rollout.truncated.contiguous();
   const torch::Tensor rewards = rollout.rewards.to(torch::kFloat64).contiguous();
   const auto is_active = active.accessor<bool, 2>();
   const auto ended = done.accessor<bool, 2>();
+  const auto cut = truncated.accessor<bool, 2>();
   const auto reward = rewards.accessor<double, 2>();
 
-  std::vector<std::int64_t> step_row, next_row;  // flat (step, user) rows
+  // Rows of the flattened observations: (t, u) -> t * users + u for the T + 1 observations,
+  // then (T + 1) * users + u for the history user u's session ended with.
+  const std::int64_t end_rows = (steps + 1) * users;
+  std::vector<std::int64_t> step_row, next_row;
   std::vector<float> n_step_return, discount, step_reward;
   std::vector<std::uint8_t> finished;
-  const double full_discount = std::pow(gamma, n_step);
   for (std::int64_t t = 0; t < steps; ++t) {
     for (std::int64_t u = 0; u < users; ++u) {
       if (!is_active[t][u]) continue;
@@ -96,10 +100,14 @@ ReplayBatch rollout_transitions(const Rollout& rollout, int n_step, double gamma
           break;
         }
       }
+      // A session the user left has no future; one cut at max_steps has the future of the
+      // state it was cut in (the observation holds no step count, so the cut is not part of
+      // the state: Pardo et al. 2018, partial-episode bootstrapping).
+      const bool cut_short = session_ended && cut[t + taken - 1][u];
       step_row.push_back(t * users + u);
-      next_row.push_back((t + taken) * users + u);  // <= steps: observations have steps + 1
+      next_row.push_back(cut_short ? end_rows + u : (t + taken) * users + u);
       n_step_return.push_back(static_cast<float>(total));
-      discount.push_back(session_ended ? 0.0F : static_cast<float>(full_discount));
+      discount.push_back(session_ended && !cut_short ? 0.0F : static_cast<float>(weight));
       step_reward.push_back(static_cast<float>(reward[t][u]));
       finished.push_back(session_ended ? 1 : 0);
     }
@@ -112,13 +120,17 @@ ReplayBatch rollout_transitions(const Rollout& rollout, int n_step, double gamma
   const torch::Tensor items = rollout.items.reshape({-1, columns});
   const torch::Tensor types = rollout.types.reshape({-1, columns});
   const torch::Tensor lengths = rollout.lengths.reshape({-1});
+  const torch::Tensor next_items = torch::cat({items, rollout.end_items});
+  const torch::Tensor next_types = torch::cat({types, rollout.end_types});
+  const torch::Tensor next_lengths = torch::cat({lengths, rollout.end_lengths});
   const std::int64_t slots = rollout.slates.size(2);
 
   ReplayBatch out;
   out.observation = last_window(items.index_select(0, rows), types.index_select(0, rows),
                                 lengths.index_select(0, rows), window);
-  out.next_observation = last_window(items.index_select(0, next), types.index_select(0, next),
-                                     lengths.index_select(0, next), window);
+  out.next_observation =
+      last_window(next_items.index_select(0, next), next_types.index_select(0, next),
+                  next_lengths.index_select(0, next), window);
   out.slates = rollout.slates.reshape({-1, slots}).index_select(0, rows).to(torch::kInt64);
   out.clicks = rollout.clicks.reshape({-1, slots}).index_select(0, rows);
   out.purchases = rollout.purchases.reshape({-1, slots}).index_select(0, rows);

@@ -18,16 +18,20 @@ namespace shoprl {
 
 // A minibatch of transitions (or the transitions of one rollout).
 struct ReplayBatch {
-  SessionBatch observation;       // history before the step: [B, W] int64, [B] int64
-  torch::Tensor slates;           // [B, K] int64: the slate shown
-  torch::Tensor clicks;           // [B, K] bool
-  torch::Tensor purchases;        // [B, K] bool
-  torch::Tensor clicked_slot;     // [B] int64: first clicked slot, -1 for none
-  torch::Tensor reward;           // [B] float: the step's reward r_t as paid
-  torch::Tensor n_step_return;    // [B] float: sum_{m<n'} gamma^m r_{t+m}, n' = min(n, steps left)
-  SessionBatch next_observation;  // history at step t + n (stale when the session ended)
-  torch::Tensor bootstrap_discount;  // [B] float: gamma^n, or 0 when the session ended before
-  torch::Tensor done;                // [B] bool: the session ended within the n steps
+  SessionBatch observation;     // history before the step: [B, W] int64, [B] int64
+  torch::Tensor slates;         // [B, K] int64: the slate shown
+  torch::Tensor clicks;         // [B, K] bool
+  torch::Tensor purchases;      // [B, K] bool
+  torch::Tensor clicked_slot;   // [B] int64: first clicked slot, -1 for none
+  torch::Tensor reward;         // [B] float: the step's reward r_t as paid
+  torch::Tensor n_step_return;  // [B] float: sum_{m<n'} gamma^m r_{t+m}, n' = min(n, steps left)
+  // History at step t + n, or the one the session ended with when max_steps cut it sooner
+  // (stale when the user left).
+  SessionBatch next_observation;
+  // [B] float: gamma^n; gamma^n' when max_steps cut the session after n' <= n steps; 0 when the
+  // user left within the n steps.
+  torch::Tensor bootstrap_discount;
+  torch::Tensor done;  // [B] bool: the session ended (either way) within the n steps
 
   std::int64_t size() const { return reward.size(0); }
   // The clicked item per row, -1 for none.
@@ -36,8 +40,9 @@ struct ReplayBatch {
 };
 
 // The n-step transitions of a rollout's active steps, in (step, user) order, histories cut to
-// the last `window` events. Steps past the end of a session are never bootstrapped from: a
-// transition whose session ends within n steps has discount 0 and done set.
+// the last `window` events. Steps past the end of a session are never used: a transition whose
+// user leaves within n steps has discount 0; one whose session reaches env.max_steps within n
+// steps bootstraps from the history it ended with (docs/agents/dqn.md).
 ReplayBatch rollout_transitions(const Rollout& rollout, int n_step, double gamma,
                                 std::int64_t window);
 

@@ -25,11 +25,15 @@ Rollout collect_rollout(BatchEnv& env, std::uint64_t seed, std::int64_t users,
   env.reset(seed, users);
   const int slots = env.slate_size();
   std::vector<torch::Tensor> items, types, lengths, slates, log_probs, clicks, purchases,
-      clicked_slot, rewards, done, active;
+      clicked_slot, rewards, done, truncated, active;
   torch::Tensor alive = torch::ones({users}, torch::kBool);
   // Slots whose first session ended still step; they get a fixed valid slate nobody reads.
   const torch::Tensor filler = torch::arange(slots, torch::kInt64).expand({users, slots});
   std::vector<std::int32_t> slate_buffer(static_cast<std::size_t>(users) * slots);
+  const std::int64_t window = env.history_length();
+  torch::Tensor end_items = torch::full({users, window}, BatchEnv::kPad, torch::kInt64);
+  torch::Tensor end_types = torch::full({users, window}, BatchEnv::kPad, torch::kInt64);
+  torch::Tensor end_lengths = torch::zeros({users}, torch::kInt64);
 
   auto record_observation = [&] {
     const ObservationTensors obs = observation_tensors(env);
@@ -67,7 +71,25 @@ Rollout collect_rollout(BatchEnv& env, std::uint64_t seed, std::int64_t users,
         torch::from_blob(const_cast<std::uint8_t*>(env.dones()), {users}, torch::kUInt8)
             .to(torch::kBool);
     done.push_back(ended);
+    truncated.push_back(
+        torch::from_blob(const_cast<std::uint8_t*>(env.truncations()), {users}, torch::kUInt8)
+            .to(torch::kBool));
     active.push_back(alive.clone());
+    const torch::Tensor finishing = alive.logical_and(ended).nonzero().squeeze(1);
+    if (finishing.numel() > 0) {
+      const auto ended_rows = [&](const std::int64_t* data) {
+        return torch::from_blob(const_cast<std::int64_t*>(data), {users, window}, torch::kInt64)
+            .index_select(0, finishing);
+      };
+      end_items.index_copy_(0, finishing, ended_rows(env.ended_history_items()));
+      end_types.index_copy_(0, finishing, ended_rows(env.ended_history_types()));
+      end_lengths.index_copy_(
+          0, finishing,
+          torch::from_blob(const_cast<std::int32_t*>(env.ended_history_lengths()), {users},
+                           torch::kInt32)
+              .index_select(0, finishing)
+              .to(torch::kInt64));
+    }
     alive = alive.logical_and(ended.logical_not());
   }
   record_observation();
@@ -83,7 +105,11 @@ Rollout collect_rollout(BatchEnv& env, std::uint64_t seed, std::int64_t users,
   out.clicked_slot = torch::stack(clicked_slot);
   out.rewards = torch::stack(rewards);
   out.done = torch::stack(done);
+  out.truncated = torch::stack(truncated);
   out.active = torch::stack(active);
+  out.end_items = end_items;
+  out.end_types = end_types;
+  out.end_lengths = end_lengths;
   return out;
 }
 

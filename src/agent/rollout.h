@@ -29,7 +29,12 @@ struct Rollout {
   torch::Tensor clicked_slot;  // [T, N] int64: first clicked slot, -1 for none
   torch::Tensor rewards;       // [T, N] float (as the environment paid them, penalty included)
   torch::Tensor done;          // [T, N] bool: the session ended at this step
+  torch::Tensor truncated;     // [T, N] bool: ...because it reached env.max_steps
   torch::Tensor active;        // [T, N] bool: the step belongs to the slot's first session
+  // The history each slot's first session ended with (what it would have gone on from).
+  torch::Tensor end_items;    // [N, L] int64
+  torch::Tensor end_types;    // [N, L] int64
+  torch::Tensor end_lengths;  // [N] int64
 
   std::int64_t steps() const { return slates.size(0); }
   std::int64_t users() const { return slates.size(1); }

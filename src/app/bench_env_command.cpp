@@ -152,7 +152,7 @@ std::optional<nlohmann::json> run_numpy_baseline(const AppConfig& config,
 }
 
 void run_env_bench(const EnvBenchOptions& options, const GlobalOptions& global) {
-  if (options.learned && global.torch == nullptr) hand_over_to_torch_program(global);
+  if (options.learned && !has_torch_jobs(global)) hand_over_to_torch_program(global);
   // --learned times sim fit's simulator unless sim.directory or run.name says otherwise.
   const LoadedConfig loaded =
       load_app_config(options.config.file, options.config.overrides, "sim-fit");

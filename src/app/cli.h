@@ -1,5 +1,5 @@
-// The `shoprl` command line, shared by both programs: shoprl passes no TorchParts (its LibTorch
-// commands hand over to shoprl-torch), shoprl-torch passes its own.
+// The `shoprl` command line, shared by the three programs: shoprl passes no TorchParts (its
+// LibTorch commands hand over to shoprl-torch or shoprl-serve), those two pass their own.
 #pragma once
 
 namespace shoprl {

@@ -177,7 +177,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     const LoadedConfig loaded =
         load_app_config(options->config.file, options->config.overrides, "evaluate");
     const AppConfig& config = loaded.config;
-    if (global.torch == nullptr && config_needs_torch(config)) hand_over_to_torch_program(global);
+    if (!has_torch_jobs(global) && config_needs_torch(config)) hand_over_to_torch_program(global);
     apply_logging(config, global.quiet);
     warn_unused_sections(loaded, "evaluate", {"evaluate", "ope", "reward_model"});
     // Every check before the run folder is touched (core/run_folder.h).

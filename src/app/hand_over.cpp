@@ -1,5 +1,5 @@
-// The hand-over to shoprl-torch (hand_over.h), the stubs that do it, and the rule that says
-// when a config needs LibTorch (torch_parts.h).
+// The hand-over to shoprl-torch and shoprl-serve (hand_over.h), the stubs that do it, and the
+// rule that says when a config needs LibTorch (torch_parts.h).
 #include "app/hand_over.h"
 
 #include <fmt/format.h>
@@ -23,22 +23,29 @@ constexpr const char* kHandedOver = "SHOPRL_HANDED_OVER";
 
 }  // namespace
 
-std::filesystem::path torch_program_path() {
-  if (const char* path = std::getenv("SHOPRL_TORCH_PROGRAM"); path != nullptr && *path != '\0')
-    return path;
+HelperProgram helper_for_command(const std::string& parent, const std::string& name) {
+  const bool serving = name == "serve" && (parent.empty() || parent == "bench");
+  return serving ? HelperProgram::kServe : HelperProgram::kTorch;
+}
+
+std::filesystem::path helper_program_path(HelperProgram helper) {
+  const char* variable =
+      helper == HelperProgram::kServe ? "SHOPRL_SERVE_PROGRAM" : "SHOPRL_TORCH_PROGRAM";
+  if (const char* path = std::getenv(variable); path != nullptr && *path != '\0') return path;
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
   if (error) throw IoError("/proc/self/exe: cannot find this program: " + error.message());
-  return self.parent_path() / "shoprl-torch";
+  return self.parent_path() / (helper == HelperProgram::kServe ? "shoprl-serve" : "shoprl-torch");
 }
 
-void hand_over_to_torch_program(const GlobalOptions& global) {
-  const std::filesystem::path program = torch_program_path();
+void hand_over(const GlobalOptions& global, HelperProgram helper) {
+  const std::filesystem::path program = helper_program_path(helper);
+  const std::string name = helper == HelperProgram::kServe ? "shoprl-serve" : "shoprl-torch";
   if (std::getenv(kHandedOver) != nullptr) {
     throw IoError(
-        fmt::format("{}: was started to run a command that needs LibTorch but does not link it (is "
-                    "SHOPRL_TORCH_PROGRAM pointing at shoprl instead of shoprl-torch?)",
-                    program.string()));
+        fmt::format("{}: was started to run a command that needs {} but does not have it (is "
+                    "SHOPRL_TORCH_PROGRAM or SHOPRL_SERVE_PROGRAM pointing at the wrong program?)",
+                    program.string(), name));
   }
   std::vector<std::string> arguments = global.command_line;
   if (arguments.empty()) arguments.emplace_back("shoprl");
@@ -51,10 +58,13 @@ void hand_over_to_torch_program(const GlobalOptions& global) {
   ::execv(program.c_str(), argv.data());
   const int error = errno;
   ::unsetenv(kHandedOver);
+  const std::string runs = helper == HelperProgram::kServe
+                               ? "which runs `serve` and `bench serve`"
+                               : "which runs the commands that need LibTorch";
   throw IoError(fmt::format(
-      "{}: cannot start shoprl-torch, which runs the commands that need LibTorch: {} (build "
-      "it with `cmake --build build --target shoprl-torch`, or set SHOPRL_TORCH_PROGRAM)",
-      program.string(), errno_message(error)));
+      "{}: cannot start {}, {}: {} (build it with `bash tools/build.sh {}`, or set {})",
+      program.string(), name, runs, errno_message(error), name,
+      helper == HelperProgram::kServe ? "SHOPRL_SERVE_PROGRAM" : "SHOPRL_TORCH_PROGRAM"));
 }
 
 bool config_needs_torch(const AppConfig& config) {
@@ -62,20 +72,25 @@ bool config_needs_torch(const AppConfig& config) {
          config.evaluate.policy.kind == "exported";
 }
 
+bool has_torch_jobs(const GlobalOptions& global) {
+  return global.torch != nullptr && global.torch->evaluate_checkpoint != nullptr;
+}
+
 void add_torch_command(CLI::App& parent, const std::string& name, const GlobalOptions& global) {
-  if (global.torch != nullptr) {
+  const std::string parent_name = parent.get_parent() == nullptr ? "" : parent.get_name();
+  if (global.torch != nullptr && global.torch->has_command(parent_name, name)) {
     global.torch->add_command(parent, name, global);
     return;
   }
   // A stub: it takes every argument as it is (--help included) and hands them all over, so
-  // that shoprl-torch parses and checks them.
-  const std::string parent_name = parent.get_parent() == nullptr ? "" : parent.get_name();
+  // that the program that has the command parses and checks them.
+  const HelperProgram helper = helper_for_command(parent_name, name);
   CLI::App* stub = parent.add_subcommand(name, torch_command_summary(parent_name, name));
   stub->set_help_flag();
   stub->prefix_command();
   stub->allow_extras();
   stub->fallthrough(false);
-  stub->callback([&global] { hand_over_to_torch_program(global); });
+  stub->callback([&global, helper] { hand_over(global, helper); });
 }
 
 }  // namespace shoprl

@@ -109,7 +109,7 @@ std::string estimates_table(const OpeResult& result, const OpeConfig& config) {
 
 void run_ope(const OpeOptions& options, const GlobalOptions& global) {
   const LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
-  if (global.torch == nullptr && config_needs_torch(loaded.config))
+  if (!has_torch_jobs(global) && config_needs_torch(loaded.config))
     hand_over_to_torch_program(global);
   apply_logging(loaded.config, global.quiet);
   warn_unused_sections(loaded, "ope", {"ope", "reward_model"});

@@ -8,6 +8,7 @@
 
 #include "app/command_summaries.h"
 #include "app/commands.h"
+#include "app/hand_over.h"
 #include "app/learned_env_bench.h"
 #include "core/error.h"
 #include "core/torch/device.h"
@@ -19,6 +20,11 @@
 namespace shoprl {
 namespace {
 
+// Every LibTorch command but the serving ones, which live in shoprl-serve.
+bool has_command(const std::string& parent, const std::string& name) {
+  return helper_for_command(parent, name) == HelperProgram::kTorch;
+}
+
 void add_command(CLI::App& parent, const std::string& name, const GlobalOptions& global) {
   const bool top_level = parent.get_parent() == nullptr;
   if (top_level && name == "quickstart") return add_quickstart_command(parent, global);
@@ -26,12 +32,9 @@ void add_command(CLI::App& parent, const std::string& name, const GlobalOptions&
   if (top_level && name == "train") return add_train_command(parent, global);
   if (top_level && name == "info") return add_info_command(parent, global);
   if (top_level && name == "export") return add_export_command(parent, global);
-  if (top_level && name == "serve") return add_serve_command(parent, global);
   if (!top_level && parent.get_name() == "bench" && name == "train")
     return add_train_bench_command(parent, global);
-  if (!top_level && parent.get_name() == "bench" && name == "serve")
-    return add_serve_bench_command(parent, global);
-  throw Error("no LibTorch command '" + name + "' (app/torch_parts.cpp)");
+  throw Error("no LibTorch command '" + name + "' in shoprl-torch (app/torch_parts.cpp)");
 }
 
 }  // namespace
@@ -48,7 +51,7 @@ void add_info_command(CLI::App& app, const GlobalOptions& /*global*/) {
 }
 
 const TorchParts& torch_parts() {
-  static const TorchParts parts{add_command, train_mlp_reward_model,
+  static const TorchParts parts{has_command, add_command, train_mlp_reward_model,
                                 evaluate_trained_policy_on_logs, run_learned_env_bench};
   return parts;
 }

@@ -36,6 +36,9 @@ void BatchEnv::reset(std::uint64_t seed, std::int64_t batch_size) {
   history_item_.assign(n * l, kPad);
   history_type_.assign(n * l, kPad);
   history_length_.assign(n, 0);
+  ended_item_.assign(n * l, kPad);
+  ended_type_.assign(n * l, kPad);
+  ended_length_.assign(n, 0);
   click_mask_.assign(n, 0);
   purchase_mask_.assign(n, 0);
   clicked_slot_.assign(n, -1);
@@ -176,9 +179,13 @@ void BatchEnv::finish_step(std::size_t begin, std::size_t end, const std::int32_
       step_in_episode_[i] = 0;
       ++episode_[i];
       rng_[i] = RandomStream(derive_seed(seed_, i, episode_[i]));
+      const std::size_t l = config_.history_length;
+      std::copy_n(&history_item_[i * l], l, &ended_item_[i * l]);
+      std::copy_n(&history_type_[i * l], l, &ended_type_[i * l]);
+      ended_length_[i] = history_length_[i];
       history_length_[i] = 0;
-      std::fill_n(&history_item_[i * config_.history_length], config_.history_length, kPad);
-      std::fill_n(&history_type_[i * config_.history_length], config_.history_length, kPad);
+      std::fill_n(&history_item_[i * l], l, kPad);
+      std::fill_n(&history_type_[i * l], l, kPad);
     }
   }
 }

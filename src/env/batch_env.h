@@ -60,6 +60,12 @@ class BatchEnv {
   const float* rewards() const { return reward_.data(); }
   const std::uint8_t* dones() const { return done_.data(); }
   const std::uint8_t* truncations() const { return truncated_.data(); }  // ended by max_steps
+  // The history a session ended with, before its slot reset: [N, L] and [N] like the
+  // observation, valid in the rows whose done() is set. A session cut at max_steps would have
+  // gone on from there, so agents bootstrap from it (docs/agents/dqn.md).
+  const std::int64_t* ended_history_items() const { return ended_item_.data(); }
+  const std::int64_t* ended_history_types() const { return ended_type_.data(); }
+  const std::int32_t* ended_history_lengths() const { return ended_length_.data(); }
 
   // Per-slot episode index and steps taken in the current episode.
   const std::uint64_t* episodes() const { return episode_.data(); }
@@ -116,6 +122,9 @@ class BatchEnv {
   std::vector<std::int64_t> history_item_;
   std::vector<std::int64_t> history_type_;
   std::vector<std::int32_t> history_length_;
+  std::vector<std::int64_t> ended_item_;
+  std::vector<std::int64_t> ended_type_;
+  std::vector<std::int32_t> ended_length_;
   std::vector<std::int32_t> clicked_slot_;
   std::vector<std::uint8_t> purchased_;
   std::vector<float> reward_;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "agent/rollout_value.h"
 #include "core/atomic_file.h"
@@ -182,6 +183,7 @@ std::string TrainingEvaluator::final_report(Agent& agent,
   const std::int64_t sessions = config_.train.final_eval_sessions;
   const std::uint64_t seed = derive_seed(config_.run.seed, kFinalStream);
 
+  std::optional<ValueRow> true_value;  // the trained policy's, where the world is known
   if (setup_.world_env) {
     std::vector<ValueRow> rows;
     rows.push_back(
@@ -212,6 +214,7 @@ std::string TrainingEvaluator::final_report(Agent& agent,
     }
     report["true_world"] = world;
     report["fraction_of_oracle"] = rows[0].value / oracle;
+    true_value = rows[0];
     markdown += "\n";
   }
   if (setup_.simulator_env) {
@@ -224,6 +227,16 @@ std::string TrainingEvaluator::final_report(Agent& agent,
         "## Simulator it trained in\n\nReturn {:.4f} (std error {:.4f}), click-through {:.4f}, "
         "conversion {:.4f}\n\n",
         row.value, row.std_error, row.click_through, row.conversion);
+    if (true_value && true_value->value > 0) {
+      // A policy trained in a simulator is the one most likely to exploit its errors, so the
+      // simulator's value of it is shown against the truth (docs/simulator.md).
+      const double ratio = row.value / true_value->value;
+      report["simulator_over_true"] = ratio;
+      markdown += fmt::format(
+          "Simulator {:.4f} against the true world's {:.4f}: the simulator values this policy "
+          "at {:.2f}x its true value ({:+.0f}%).\n\n",
+          row.value, true_value->value, ratio, 100.0 * (ratio - 1.0));
+    }
   }
   if (setup_.logs) markdown += off_policy_section(agent, run_dir, report);
   write_file_atomic(run_dir / "evaluation.json", report.dump(2) + "\n");

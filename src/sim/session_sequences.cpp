@@ -25,7 +25,8 @@ SessionSequences session_sequences(const SessionStore& store, Split split, int m
         fmt::format("session sequences: max_length must be positive, got {}", max_length));
   SessionSequences out;
   out.num_items = static_cast<std::int64_t>(store.num_items());
-  std::unordered_set<std::int32_t> bought_after;  // items purchased after the current event
+  // Items bought after the current event whose purchase no click between has claimed yet.
+  std::unordered_set<std::int32_t> unclaimed_purchases;
   std::vector<std::int8_t> purchased_later;
   for (std::size_t s = 0; s < store.num_sessions(); ++s) {
     if (store.session_split[s] != static_cast<std::int8_t>(split)) continue;
@@ -33,13 +34,18 @@ SessionSequences session_sequences(const SessionStore& store, Split split, int m
     const std::int64_t end = store.session_offsets[s + 1];
     if (end == begin) continue;
 
-    // Backwards: a click's purchase target is whether its item is bought at a later event.
+    // Backwards: a purchase is credited to the last click of its item before it, so each
+    // purchase is one positive target. Crediting every earlier click of the item as well
+    // counted one purchase once per re-click, and a simulator that buys with that probability
+    // at every click sells more than the users bought (docs/simulator.md, "Where the optimism
+    // came from").
     purchased_later.assign(static_cast<std::size_t>(end - begin), 0);
-    bought_after.clear();
+    unclaimed_purchases.clear();
     for (std::int64_t e = end - 1; e >= begin; --e) {
       const std::int32_t item = store.event_item[e];
-      if (store.event_type[e] == kClick && bought_after.count(item)) purchased_later[e - begin] = 1;
-      if (store.event_type[e] == kPurchase) bought_after.insert(item);
+      if (store.event_type[e] == kClick && unclaimed_purchases.erase(item) > 0)
+        purchased_later[e - begin] = 1;
+      if (store.event_type[e] == kPurchase) unclaimed_purchases.insert(item);
     }
 
     for (std::int64_t window = begin; window < end; window += max_length) {

@@ -21,7 +21,8 @@ struct SessionSequences {
   std::vector<std::int64_t> offsets{0};  // CSR over sequences (windows of sessions)
   std::vector<std::int32_t> items;
   std::vector<std::int8_t> types;
-  std::vector<std::int8_t> purchased_later;  // per event: a click whose item is bought later
+  std::vector<std::int8_t> purchased_later;  // per event: a click whose item is bought before
+                                             // it is clicked again
   std::vector<std::int8_t> ends_step;        // per event: closes a step (an end target)
   std::vector<std::int8_t> last_event;       // per event: the session's last event
   std::vector<std::int64_t> session;         // per sequence: its session index in the store

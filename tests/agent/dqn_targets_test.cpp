@@ -1,5 +1,6 @@
 // Tests the item-wise DQN targets (src/agent/dqn_targets.cpp) in closed form: per-slot rewards
-// with the penalty shared, the clicked slot carrying the future, and double DQN valuing the
+// with the penalty shared, the clicked slot carrying the future (a slate without a click sharing
+// it), and double DQN valuing the
 // online network's choice with the target network.
 #include "agent/dqn_targets.h"
 
@@ -37,15 +38,20 @@ TEST(DqnTargets, SlotRewardsSplitTheStepReward) {
   for (std::size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], expected[i], 1e-6) << i;
 }
 
-TEST(DqnTargets, OnlyTheClickedSlotCarriesTheFuture) {
+TEST(DqnTargets, TheClickedSlotCarriesTheFutureAndASlateWithoutClickSharesIt) {
   // Row 0: y = r_i + [i = 1] (G - r_t + gamma^n V) = (0, 1.2 + 0.1 + 0.25 * 4, 0).
-  // Row 1: no click, so every slot learns its own reward: -0.1 each.
+  // Row 1: no click, so every slot gets its own reward and a third of the future:
+  // -0.1 + (G - r_t + 0.25 * 8) / 3 = -0.1 + 2 / 3.
   const ReplayBatch batch = two_transitions();
   const torch::Tensor y =
       dqn_item_targets(slot_rewards(batch, 0.2, 1.0), batch, torch::tensor({4.0F, 8.0F}));
   const std::vector<float> got = values(y);
-  const std::vector<float> expected = {0, 1.2F + 0.1F + 1.0F, 0, -0.1F, -0.1F, -0.1F};
+  const float shared = -0.1F + 2.0F / 3.0F;
+  const std::vector<float> expected = {0, 1.2F + 0.1F + 1.0F, 0, shared, shared, shared};
   for (std::size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], expected[i], 1e-6) << i;
+  // Either way a slate's targets sum to its n-step return plus the discounted bootstrap.
+  EXPECT_NEAR(y[0].sum().item<float>(), 1.3F + 0.25F * 4, 1e-6);
+  EXPECT_NEAR(y[1].sum().item<float>(), -0.3F + 0.25F * 8, 1e-6);
 }
 
 TEST(DqnTargets, DoubleDqnValuesTheOnlineArgmaxWithTheTargetNetwork) {

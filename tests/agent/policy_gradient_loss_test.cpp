@@ -24,13 +24,13 @@ Rollout hand_built_rollout() {
   r.slates = torch::zeros({3, 2, 1}, torch::kInt64);
   return r;
 }
-constexpr double kGamma = 0.5;
+constexpr double kReturnGamma = 0.5;
 // G by hand. Slot 0: G2 = 0.5, G1 = 0 + 0.5 * 0.5 = 0.25, G0 = 1 + 0.5 * 0.25 = 1.125.
 // Slot 1: G1 = 1, G0 = 0.2 + 0.5 * 1 = 0.7.
 const std::vector<double> kReturns = {1.125, 0.7, 0.25, 1.0, 0.5, 0.0};
 
 TEST(DiscountedReturns, MatchTheHandComputedReturnsOnTheHandBuiltRollout) {
-  const torch::Tensor g = discounted_returns(hand_built_rollout(), kGamma).flatten();
+  const torch::Tensor g = discounted_returns(hand_built_rollout(), kReturnGamma).flatten();
   for (std::size_t i = 0; i < kReturns.size(); ++i)
     EXPECT_FLOAT_EQ(g[static_cast<std::int64_t>(i)].item<float>(), kReturns[i]) << i;
 }
@@ -39,7 +39,7 @@ TEST(ScoreFunctionLoss, IsMinusTheMeanOfAdvantageTimesLogProbAndFlowsOnlyIntoLog
   const Rollout rollout = hand_built_rollout();
   const torch::Tensor index = rollout.active.flatten().nonzero().squeeze(1);
   const torch::Tensor returns =
-      discounted_returns(rollout, kGamma).flatten().index_select(0, index);
+      discounted_returns(rollout, kReturnGamma).flatten().index_select(0, index);
   const torch::Tensor baseline = torch::tensor({0.5F, 0.5F, 0.1F, 0.9F, 0.2F}).requires_grad_(true);
   const torch::Tensor log_prob =
       torch::tensor({-1.0F, -2.0F, -0.5F, -3.0F, -1.5F}).requires_grad_(true);
@@ -61,7 +61,7 @@ TEST(GaeAdvantages, LambdaZeroIsTheOneStepTemporalDifference) {
   const torch::Tensor v = torch::tensor({0.4F, 0.3F, 0.2F, 0.6F, 0.1F, 99.0F}).view({3, 2});
   // V(s_{t+1}): the next row's value where the session goes on; garbage where it ended.
   const torch::Tensor v_next = torch::tensor({0.2F, 0.6F, 0.1F, 55.0F, 77.0F, 88.0F}).view({3, 2});
-  const torch::Tensor a = gae_advantages(r.rewards, v, v_next, r.done, r.active, kGamma, 0.0);
+  const torch::Tensor a = gae_advantages(r.rewards, v, v_next, r.done, r.active, kReturnGamma, 0.0);
   const std::vector<double> expected = {1.0 + 0.5 * 0.2 - 0.4,
                                         0.2 + 0.5 * 0.6 - 0.3,
                                         0.0 + 0.5 * 0.1 - 0.2,
@@ -77,7 +77,7 @@ TEST(GaeAdvantages, LambdaOneIsTheReturnMinusTheValue) {
   const Rollout r = hand_built_rollout();
   const torch::Tensor v = torch::tensor({0.4F, 0.3F, 0.2F, 0.6F, 0.1F, 99.0F}).view({3, 2});
   const torch::Tensor v_next = torch::tensor({0.2F, 0.6F, 0.1F, 55.0F, 77.0F, 88.0F}).view({3, 2});
-  const torch::Tensor a = gae_advantages(r.rewards, v, v_next, r.done, r.active, kGamma, 1.0);
+  const torch::Tensor a = gae_advantages(r.rewards, v, v_next, r.done, r.active, kReturnGamma, 1.0);
   const std::vector<double> value = {0.4, 0.3, 0.2, 0.6, 0.1, 0.0};
   const torch::Tensor flat = a.flatten();
   for (std::size_t i = 0; i < kReturns.size(); ++i)

@@ -49,13 +49,24 @@ Rollout hand_built_replay_rollout() {
   r.done = torch::zeros({steps, users}, torch::kBool);
   r.done[3][0] = true;
   r.done[1][1] = true;
+  r.truncated = torch::zeros({steps, users}, torch::kBool);
   r.active = torch::ones({steps, users}, torch::kBool);
   r.active[2][1] = false;
   r.active[3][1] = false;
+  // The histories the sessions ended with: items 900 + u, 901 + u.
+  r.end_items = torch::full({users, columns}, -1, torch::kInt64);
+  r.end_types = torch::full({users, columns}, -1, torch::kInt64);
+  r.end_lengths = torch::full({users}, 2, torch::kInt64);
+  for (std::int64_t u = 0; u < users; ++u) {
+    r.end_items[u][0] = 900 + u;
+    r.end_items[u][1] = 901 + u;
+    r.end_types[u][0] = 0;
+    r.end_types[u][1] = 0;
+  }
   return r;
 }
 
-std::vector<float> values(const torch::Tensor& t) {
+std::vector<float> floats(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kFloat32).contiguous();
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
@@ -70,33 +81,48 @@ TEST(ReplayTransitions, NStepReturnsAndDiscountsInClosedForm) {
   //   (3,0): 4, ended: 0
   const ReplayBatch batch = rollout_transitions(hand_built_replay_rollout(), 2, 0.5, 2);
   ASSERT_EQ(batch.size(), 6);
-  EXPECT_EQ(values(batch.n_step_return), (std::vector<float>{2, 8, 3.5, 6, 5, 4}));
-  EXPECT_EQ(values(batch.bootstrap_discount), (std::vector<float>{.25, 0, .25, 0, 0, 0}));
-  EXPECT_EQ(values(batch.done), (std::vector<float>{0, 1, 0, 1, 1, 1}));
-  EXPECT_EQ(values(batch.reward), (std::vector<float>{1, 5, 2, 6, 3, 4}));
+  EXPECT_EQ(floats(batch.n_step_return), (std::vector<float>{2, 8, 3.5, 6, 5, 4}));
+  EXPECT_EQ(floats(batch.bootstrap_discount), (std::vector<float>{.25, 0, .25, 0, 0, 0}));
+  EXPECT_EQ(floats(batch.done), (std::vector<float>{0, 1, 0, 1, 1, 1}));
+  EXPECT_EQ(floats(batch.reward), (std::vector<float>{1, 5, 2, 6, 3, 4}));
   // Observation t has min(t + 1, 4) events; the window keeps the last two.
-  EXPECT_EQ(values(batch.observation.lengths), (std::vector<float>{1, 1, 2, 2, 2, 2}));
-  EXPECT_EQ(values(batch.next_observation.lengths), (std::vector<float>{2, 2, 2, 2, 2, 2}));
+  EXPECT_EQ(floats(batch.observation.lengths), (std::vector<float>{1, 1, 2, 2, 2, 2}));
+  EXPECT_EQ(floats(batch.next_observation.lengths), (std::vector<float>{2, 2, 2, 2, 2, 2}));
   // (0,0): observation 0 = [0, pad]; its bootstrap observation 2 = events 1, 2.
-  EXPECT_EQ(values(batch.observation.items[0]), (std::vector<float>{0, -1}));
-  EXPECT_EQ(values(batch.next_observation.items[0]), (std::vector<float>{1, 2}));
+  EXPECT_EQ(floats(batch.observation.items[0]), (std::vector<float>{0, -1}));
+  EXPECT_EQ(floats(batch.next_observation.items[0]), (std::vector<float>{1, 2}));
   // (1,0) bootstraps from observation 3 = events 2, 3 of user 0.
-  EXPECT_EQ(values(batch.next_observation.items[2]), (std::vector<float>{2, 3}));
-  EXPECT_EQ(values(batch.next_observation.types[2]), (std::vector<float>{2, 0}));
+  EXPECT_EQ(floats(batch.next_observation.items[2]), (std::vector<float>{2, 3}));
+  EXPECT_EQ(floats(batch.next_observation.types[2]), (std::vector<float>{2, 0}));
   // (1,1): user 1's observation 1 holds events 100, 101.
-  EXPECT_EQ(values(batch.observation.items[3]), (std::vector<float>{100, 101}));
+  EXPECT_EQ(floats(batch.observation.items[3]), (std::vector<float>{100, 101}));
   // Slates and the click of (1,0) on slot 1.
-  EXPECT_EQ(values(batch.slates[2]), (std::vector<float>{10, 15}));
-  EXPECT_EQ(values(batch.clicked_slot), (std::vector<float>{-1, -1, 1, -1, -1, -1}));
-  EXPECT_EQ(values(batch.clicked_item()), (std::vector<float>{-1, -1, 15, -1, -1, -1}));
+  EXPECT_EQ(floats(batch.slates[2]), (std::vector<float>{10, 15}));
+  EXPECT_EQ(floats(batch.clicked_slot), (std::vector<float>{-1, -1, 1, -1, -1, -1}));
+  EXPECT_EQ(floats(batch.clicked_item()), (std::vector<float>{-1, -1, 15, -1, -1, -1}));
 }
 
 TEST(ReplayTransitions, OneStepDiscountIsGammaUnlessTheSessionEnded) {
   const ReplayBatch batch = rollout_transitions(hand_built_replay_rollout(), 1, 0.9, 4);
-  EXPECT_EQ(values(batch.n_step_return), (std::vector<float>{1, 5, 2, 6, 3, 4}));
-  EXPECT_EQ(values(batch.bootstrap_discount), (std::vector<float>{0.9F, 0.9F, 0.9F, 0, 0.9F, 0}));
+  EXPECT_EQ(floats(batch.n_step_return), (std::vector<float>{1, 5, 2, 6, 3, 4}));
+  EXPECT_EQ(floats(batch.bootstrap_discount), (std::vector<float>{0.9F, 0.9F, 0.9F, 0, 0.9F, 0}));
   // A window wider than the history is padded.
-  EXPECT_EQ(values(batch.observation.items[0]), (std::vector<float>{0, -1, -1, -1}));
+  EXPECT_EQ(floats(batch.observation.items[0]), (std::vector<float>{0, -1, -1, -1}));
+}
+
+TEST(ReplayTransitions, ASessionCutAtMaxStepsBootstrapsFromTheHistoryItEndedWith) {
+  // User 0's session reaches max_steps at step 3 instead of being left: with n = 2, gamma 0.5
+  // (2,0) takes rewards 3, 4 and bootstraps with 0.5^2 from the end history, (3,0) with 0.5.
+  // User 1 left: nothing changes for it.
+  Rollout rollout = hand_built_replay_rollout();
+  rollout.truncated[3][0] = true;
+  const ReplayBatch batch = rollout_transitions(rollout, 2, 0.5, 2);
+  EXPECT_EQ(floats(batch.n_step_return), (std::vector<float>{2, 8, 3.5, 6, 5, 4}));
+  EXPECT_EQ(floats(batch.bootstrap_discount), (std::vector<float>{.25, 0, .25, 0, .25, .5}));
+  EXPECT_EQ(floats(batch.done), (std::vector<float>{0, 1, 0, 1, 1, 1}));
+  EXPECT_EQ(floats(batch.next_observation.items[4]), (std::vector<float>{900, 901}));
+  EXPECT_EQ(floats(batch.next_observation.items[5]), (std::vector<float>{900, 901}));
+  EXPECT_EQ(floats(batch.next_observation.lengths), (std::vector<float>{2, 2, 2, 2, 2, 2}));
 }
 
 // A batch of `count` transitions whose reward is id, id + 1, ...
@@ -126,15 +152,15 @@ TEST(ReplayBuffer, RingOverwritesTheOldest) {
   EXPECT_EQ(buffer.cursor(), 2);
   EXPECT_EQ(buffer.total_added(), 7);
   const ReplayBatch all = buffer.gather(torch::arange(5, torch::kInt64));
-  EXPECT_EQ(values(all.reward), (std::vector<float>{5, 6, 2, 3, 4}));
-  EXPECT_EQ(values(all.observation.items.select(1, 2)), (std::vector<float>{5, 6, 2, 3, 4}));
-  EXPECT_EQ(values(all.n_step_return), (std::vector<float>{10, 12, 4, 6, 8}));
+  EXPECT_EQ(floats(all.reward), (std::vector<float>{5, 6, 2, 3, 4}));
+  EXPECT_EQ(floats(all.observation.items.select(1, 2)), (std::vector<float>{5, 6, 2, 3, 4}));
+  EXPECT_EQ(floats(all.n_step_return), (std::vector<float>{10, 12, 4, 6, 8}));
   // A batch larger than the ring keeps its last `capacity` transitions, where writing all of it
   // in turn would have left them: id 100 + j at (2 + j) % 5, so 107..111 at 4 0 1 2 3, and the
   // cursor at 4 points at the oldest.
   buffer.add(numbered(12, 100));
   EXPECT_EQ(buffer.cursor(), 4);
-  EXPECT_EQ(values(buffer.gather(torch::arange(5, torch::kInt64)).reward),
+  EXPECT_EQ(floats(buffer.gather(torch::arange(5, torch::kInt64)).reward),
             (std::vector<float>{108, 109, 110, 111, 107}));
 }
 

@@ -46,6 +46,28 @@ TEST(Rollout, EverySlotPlaysExactlyItsFirstSession) {
   EXPECT_TRUE(torch::allclose(rollout.rewards, expected_rewards));
   EXPECT_EQ(rollout.items.size(0), rollout.steps() + 1);
 
+  // Cut sessions are those that reached max_steps; each slot's end history continues
+  // its last observation (events are only appended, so a history short of the window keeps
+  // the earlier events as its prefix).
+  EXPECT_FALSE(rollout.truncated.logical_and(rollout.done.logical_not()).any().item<bool>());
+  std::int64_t cut = 0;
+  for (std::int64_t u = 0; u < rollout.users(); ++u) {
+    const std::int64_t last = active_steps[u].item<std::int64_t>() - 1;
+    // (A user who leaves at the last step is not cut: leaving comes first.)
+    const bool was_cut = rollout.truncated[last][u].item<bool>();
+    if (was_cut) EXPECT_EQ(last + 1, config.max_steps) << u;
+    if (last + 1 < config.max_steps) EXPECT_FALSE(was_cut) << u;
+    cut += was_cut;
+    const std::int64_t before = rollout.lengths[last][u].item<std::int64_t>();
+    const std::int64_t after = rollout.end_lengths[u].item<std::int64_t>();
+    EXPECT_GE(after, before) << u;
+    if (after < config.history_length)
+      EXPECT_TRUE(torch::equal(rollout.end_items[u].slice(0, 0, before),
+                               rollout.items[last][u].slice(0, 0, before)))
+          << u;
+  }
+  EXPECT_GT(cut, 0) << "no session reached max_steps: the check above saw no cut";
+
   std::vector<std::int64_t> again_asked;
   const Rollout again = collect_rollout(env, 11, 16, first_items_policy(3, &again_asked));
   EXPECT_TRUE(torch::equal(rollout.rewards, again.rewards));
@@ -64,8 +86,7 @@ TEST(Rollout, SummaryAndDiscountedReturnsInClosedForm) {
   r.slates = torch::zeros({3, 2, 2}, torch::kInt64);
   const torch::Tensor returns = discounted_returns(r, 0.5);
   // User 0: G2 = 2, G1 = 0 + 0.5 * 2 = 1, G0 = 1 + 0.5 * 1 = 1.5; user 1: G0 = 0.5.
-  EXPECT_TRUE(torch::allclose(returns, torch::tensor({{1.5F, 0.5F}, {1.0F, 0.0F},
-                                                      {2.0F, 0.0F}})));
+  EXPECT_TRUE(torch::allclose(returns, torch::tensor({{1.5F, 0.5F}, {1.0F, 0.0F}, {2.0F, 0.0F}})));
   const RolloutSummary summary = summarize(r);
   EXPECT_DOUBLE_EQ(summary.mean_return, (3.0 + 0.5) / 2);
   EXPECT_DOUBLE_EQ(summary.click_through, 2.0 / 4);  // active steps with a click

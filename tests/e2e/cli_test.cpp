@@ -243,6 +243,12 @@ TEST(CliQuickstart, RunsTheWholeLoopInTheRunDirectory) {
   const auto evaluation = nlohmann::json::parse(read_file_text(run / "agent" / "evaluation.json"));
   EXPECT_TRUE(evaluation.contains("true_world"));
   EXPECT_TRUE(evaluation.contains("simulator"));
+  // The simulator's value of the trained policy beside the true one, as a ratio.
+  const double ratio = evaluation["simulator"]["value"].get<double>() /
+                       evaluation["true_world"][0]["value"].get<double>();
+  EXPECT_DOUBLE_EQ(evaluation["simulator_over_true"].get<double>(), ratio);
+  EXPECT_NE(result.output.find("the simulator values this policy at"), std::string::npos)
+      << result.output;
   EXPECT_TRUE(evaluation.contains("off_policy"));
   EXPECT_TRUE(evaluation.contains("ranking"));
   EXPECT_NE(result.output.find("Off-policy estimates"), std::string::npos) << result.output;

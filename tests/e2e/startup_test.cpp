@@ -1,9 +1,11 @@
 // The program without LibTorch (src/app/hand_over.h): the commands that need no neural network
-// run in `shoprl` without loading LibTorch, and the others are handed over to shoprl-torch.
+// run in `shoprl` without loading LibTorch, and the others are handed over to shoprl-torch, or
+// to shoprl-serve for the serving commands.
 // Checked with the dynamic loader's own trace (LD_DEBUG=files lists every shared object the
 // process loads, including any opened later with dlopen), not with a clock.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -97,7 +99,30 @@ TEST_F(ProgramWithoutLibTorch, AMissingTorchProgramIsAnIoErrorNamingIt) {
 TEST_F(ProgramWithoutLibTorch, ATorchProgramThatIsShoprlItselfDoesNotLoop) {
   const auto result = run_command("SHOPRL_TORCH_PROGRAM=" + shoprl() + " " + shoprl() + " info");
   EXPECT_EQ(result.exit_code, 5) << result.output;
-  EXPECT_NE(result.output.find("does not link it"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("does not have it"), std::string::npos) << result.output;
+}
+
+// The serving commands go to shoprl-serve (not built by the quickstart): a missing one says
+// how to build it, and `shoprl-torch serve` hands over the same way.
+TEST_F(ProgramWithoutLibTorch, ServingCommandsAreHandedToTheServeProgram) {
+  const std::string missing = "SHOPRL_SERVE_PROGRAM=/no/such/shoprl-serve ";
+  for (const std::string& command : {"serve --models x", "bench serve"}) {
+    const auto result = run_command(missing + shoprl() + " " + command);
+    EXPECT_EQ(result.exit_code, 5) << command << "\n" << result.output;
+    EXPECT_NE(result.output.find("/no/such/shoprl-serve"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("tools/build.sh shoprl-serve"), std::string::npos)
+        << result.output;
+  }
+  const std::string torch_program =
+      "'" + (testing::shoprl_binary().parent_path() / "shoprl-torch").string() + "'";
+  const auto from_torch = run_command(missing + torch_program + " serve --models x");
+  EXPECT_EQ(from_torch.exit_code, 5) << from_torch.output;
+  EXPECT_NE(from_torch.output.find("/no/such/shoprl-serve"), std::string::npos)
+      << from_torch.output;
+  // The real one parses its own options: --help of `serve` is shoprl-serve's.
+  const auto help = run_command(shoprl() + " serve --help");
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  EXPECT_NE(help.output.find("--models"), std::string::npos) << help.output;
 }
 
 }  // namespace

@@ -218,12 +218,29 @@ TEST(SyntheticEnv, StepAppendsEventsInCanonicalOrderAndTruncatesAtMaxSteps) {
       purchases_seen += purchases != 0;
       organic_seen += organic >= 0;
 
+      // Canonical order: each clicked slot top down, its purchase right after it, then the
+      // organic click.
+      for (int s = 0; s < k; ++s) {
+        if (!(clicks & (1u << s))) continue;
+        log[i].push_back({slates[i * k + s], kClickType});
+        if (purchases & (1u << s)) log[i].push_back({slates[i * k + s], kPurchaseType});
+      }
+      if (organic >= 0) log[i].push_back({organic, kClickType});
+      const std::size_t kept = std::min<std::size_t>(log[i].size(), l);
+      const std::vector<Event> expected(log[i].end() - kept, log[i].end());
+
       ++steps[i];
       if (steps[i] == env_config.max_steps) {
         ASSERT_EQ(env.dones()[i], 1) << "user " << i << " ran past max_steps";
         EXPECT_EQ(env.truncations()[i], 1);
         EXPECT_EQ(env.episodes()[i], episodes_before[i] + 1);
         EXPECT_EQ(env.steps_in_episode()[i], 0);
+        // The history the session ended with stays readable after the reset.
+        std::vector<Event> ended;
+        for (int e = 0; e < env.ended_history_lengths()[i]; ++e)
+          ended.push_back(
+              {env.ended_history_items()[i * l + e], env.ended_history_types()[i * l + e]});
+        EXPECT_EQ(ended, expected) << "user " << i << " step " << t;
         // The next session is already there, with its entry event alone.
         ASSERT_EQ(env.history_lengths()[i], 1);
         EXPECT_EQ(env.history_types()[i * l], kClickType);
@@ -237,18 +254,8 @@ TEST(SyntheticEnv, StepAppendsEventsInCanonicalOrderAndTruncatesAtMaxSteps) {
       EXPECT_EQ(env.truncations()[i], 0);
       EXPECT_EQ(env.episodes()[i], episodes_before[i]);
       EXPECT_EQ(env.steps_in_episode()[i], steps[i]);
-      // Canonical order: each clicked slot top down, its purchase right after it, then the
-      // organic click.
-      for (int s = 0; s < k; ++s) {
-        if (!(clicks & (1u << s))) continue;
-        log[i].push_back({slates[i * k + s], kClickType});
-        if (purchases & (1u << s)) log[i].push_back({slates[i * k + s], kPurchaseType});
-      }
-      if (organic >= 0) log[i].push_back({organic, kClickType});
       // The history keeps the last l events, oldest first, then padding.
-      const std::size_t kept = std::min<std::size_t>(log[i].size(), l);
       overflows += log[i].size() > static_cast<std::size_t>(l);
-      const std::vector<Event> expected(log[i].end() - kept, log[i].end());
       ASSERT_EQ(history_of(env, i), expected) << "user " << i << " step " << t;
       for (int e = static_cast<int>(kept); e < l; ++e) {
         EXPECT_EQ(env.history_items()[i * l + e], BatchEnv::kPad);

@@ -43,6 +43,22 @@ TEST(SessionSequences, TargetsOfTwoHandMadeSessions) {
   EXPECT_EQ(s.last_event, (std::vector<std::int8_t>{0, 0, 0, 0, 1, 0, 0, 0, 1}));
 }
 
+TEST(SessionSequences, EachPurchaseIsCreditedToTheLastClickOfItsItemOnly) {
+  // click 1, click 2, click 1, purchase 1, click 1, click 1, purchase 1, purchase 2: item 1 is
+  // clicked four times and bought twice, so two of its clicks are positives (the ones right
+  // before each purchase); item 2's one click gets the purchase at the end.
+  SessionStore store;
+  for (int i = 0; i < 3; ++i) store.item_raw_id.push_back(std::to_string(i));
+  store.session_raw_id = {"a"};
+  store.session_split = {0};
+  store.session_offsets = {0, 8};
+  store.event_item = {1, 2, 1, 1, 1, 1, 1, 2};
+  store.event_type = {C, C, C, P, C, C, P, P};
+  store.event_time_ms.assign(8, 0);
+  const SessionSequences s = session_sequences(store, Split::kTrain, 50, "x.h5");
+  EXPECT_EQ(s.purchased_later, (std::vector<std::int8_t>{0, 1, 1, 0, 0, 1, 0, 0}));
+}
+
 TEST(SessionSequences, LongSessionsBecomeWindowsKeepingSessionTargets) {
   const SessionSequences s = session_sequences(two_train_sessions(), Split::kTrain, 2, "x.h5");
   EXPECT_EQ(s.offsets, (std::vector<std::int64_t>{0, 2, 4, 5, 7, 9}));
