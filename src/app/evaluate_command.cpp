@@ -8,12 +8,14 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "app/commands.h"
 #include "app/hand_over.h"
 #include "app/overwrite_flag.h"
 #include "app/torch_parts.h"
 #include "core/error.h"
+#include "core/seeding.h"
 #include "data/session_store_io.h"
 #include "eval/evaluation_report.h"
 #include "eval/ope_run.h"
@@ -25,10 +27,16 @@
 #include "jobs/app_config.h"
 #include "jobs/config_paths.h"
 #include "jobs/run_context.h"
+#include "jobs/store_world.h"
 
 namespace shoprl {
 
 namespace {
+
+// The uniform policy's slates drawn in each logged state for the per-slate truth, and the
+// stream of the evaluation seed they come from.
+constexpr int kLoggedStateDraws = 8;
+constexpr std::uint64_t kLoggedStateStream = 0x7e0f;
 
 // The true value of the evaluated policy, when the store's /truth holds the value of the same
 // policy. Only `uniform` is the same policy in both places: the world's popularity policy
@@ -85,7 +93,14 @@ EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const Sessi
   if (synthetic) {
     const StoreTruth truth = read_store_truth(config.evaluate.store);
     if (const PolicyValue* value = matching_true_value(truth, config.evaluate.policy.kind)) {
-      const auto notes = attach_true_value(*value, store_rounds.rounds, config.ope.gamma, result);
+      // The same policy of the world (uniform) in the logged states: the slate and round truth.
+      PolicyConfig world_policy;
+      world_policy.kind = config.evaluate.policy.kind;
+      const std::optional<PolicyValue> in_logged_states = world_policy_in_logged_states(
+          config.evaluate.store, store, store_rounds.impression_row, world_policy,
+          kLoggedStateDraws, derive_seed(seed, kLoggedStateStream));
+      const auto notes = attach_true_value(*value, store_rounds.rounds, config.ope.gamma, result,
+                                           in_logged_states ? &*in_logged_states : nullptr);
       report.notes.insert(report.notes.end(), notes.begin(), notes.end());
     } else {
       report.notes.push_back(fmt::format(

@@ -115,6 +115,17 @@ void BatchEnv::validate_slates(std::size_t begin, std::size_t end,
   }
 }
 
+void BatchEnv::set_history(std::size_t i, const std::int64_t* items, const std::int64_t* types,
+                           std::int64_t length) {
+  const std::size_t l = config_.history_length;
+  const std::int64_t kept = std::min<std::int64_t>(length, static_cast<std::int64_t>(l));
+  std::fill_n(&history_item_[i * l], l, kPad);
+  std::fill_n(&history_type_[i * l], l, kPad);
+  std::copy_n(items + (length - kept), kept, &history_item_[i * l]);
+  std::copy_n(types + (length - kept), kept, &history_type_[i * l]);
+  history_length_[i] = static_cast<std::int32_t>(kept);
+}
+
 void BatchEnv::append_event(std::size_t i, std::int64_t item, std::int64_t type) {
   const std::size_t l = config_.history_length;
   std::int64_t* items = &history_item_[i * l];

@@ -71,6 +71,11 @@ class BatchEnv {
   const std::uint64_t* episodes() const { return episode_.data(); }
   const std::int32_t* steps_in_episode() const { return step_in_episode_.data(); }
 
+  // Replaces user slot i's history with the last history_length() of `length` events (oldest
+  // first): for putting a logged state back into the world (logged_state_value.h).
+  void set_history(std::size_t i, const std::int64_t* items, const std::int64_t* types,
+                   std::int64_t length);
+
   // Totals since reset() or clear_metrics(), summed in slot order.
   EnvMetrics metrics() const { return summarize(totals_); }
   const std::vector<SlotTotals>& slot_totals() const { return totals_; }

@@ -34,6 +34,10 @@ class SyntheticEnv : public BatchEnv {
   // Puts population user `user` in slot i as at the start of a session (satisfaction 0, her
   // own interest, no entry event), for exact computations over the whole population.
   void place_user(std::size_t i, std::int32_t user);
+  // Moves user i's interest toward `item` as a click on it does (world.interest_drift).
+  void drift_interest(std::size_t i, std::int32_t item) {
+    drift_toward(&interest_[i * world_.dim()], item);
+  }
 
  protected:
   void allocate(std::int64_t batch_size) override;

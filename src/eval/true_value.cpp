@@ -6,7 +6,8 @@
 namespace shoprl {
 
 std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
-                                           double gamma, OpeResult& result) {
+                                           double gamma, OpeResult& result,
+                                           const PolicyValue* in_logged_states) {
   std::vector<std::string> notes;
   bool one_slate_per_session = rounds.has_slates() && rounds.has_sessions();
   if (one_slate_per_session) {
@@ -22,17 +23,18 @@ std::vector<std::string> attach_true_value(const PolicyValue& truth, const Logge
   const double slots = rounds.len_list;
   // Discounting changes a session's value only where a session holds more than one slate.
   const bool discounted = gamma < 1 && !one_slate_per_session;
+  // The per-slate truth: the session's in a one-step world, else the logged states' one.
+  const PolicyValue* per_slate = one_slate_per_session ? &truth : in_logged_states;
   for (Estimate& estimate : result.estimates) {
-    if (discounted) continue;
-    if (estimate.unit == "session") {
+    if (estimate.unit == "session" && !discounted) {
       estimate.true_value = truth.value;
       estimate.true_value_std_error = truth.std_error;
-    } else if (one_slate_per_session && estimate.unit == "slate") {
-      estimate.true_value = truth.value;
-      estimate.true_value_std_error = truth.std_error;
-    } else if (one_slate_per_session && estimate.unit == "round") {
-      estimate.true_value = truth.value / slots;
-      estimate.true_value_std_error = truth.std_error / slots;
+    } else if (per_slate != nullptr && estimate.unit == "slate") {
+      estimate.true_value = per_slate->value;
+      estimate.true_value_std_error = per_slate->std_error;
+    } else if (per_slate != nullptr && estimate.unit == "round") {
+      estimate.true_value = per_slate->value / slots;
+      estimate.true_value_std_error = per_slate->std_error / slots;
     }
   }
   notes.push_back(fmt::format(
@@ -41,15 +43,26 @@ std::vector<std::string> attach_true_value(const PolicyValue& truth, const Logge
       truth.name, truth.episodes, truth.value, truth.std_error));
   if (discounted) {
     notes.push_back(fmt::format(
-        "No estimate is compared with the true value: the session estimators discount by "
-        "ope.gamma = {:g}, while the true value is the undiscounted return of a session. Set "
+        "No session estimate is compared with the true value: the session estimators discount "
+        "by ope.gamma = {:g}, while the true value is the undiscounted return of a session. Set "
         "ope.gamma: 1 to compare them.",
         gamma));
+  }
+  if (!one_slate_per_session && in_logged_states != nullptr) {
+    notes.push_back(fmt::format(
+        "True value per slate and per round: the world's expected reward of the policy's slate "
+        "in each of the {} logged states it is evaluated in (the user, her interest after the "
+        "session's earlier clicks, her history), averaged: {:.6g} per slate (+- {:.2g} from the "
+        "policy's own draws), and that divided by {} slots per round. This is what per-slate and "
+        "per-round estimators estimate; it differs from the session value because the logged "
+        "states are the logging policy's, not the evaluated policy's.",
+        in_logged_states->episodes, in_logged_states->value, in_logged_states->std_error,
+        rounds.len_list));
   } else if (!one_slate_per_session) {
     notes.push_back(
         "Sessions hold several slates: per-round and per-slate estimators estimate the reward "
-        "per impression or slate in the logged states, which has no true counterpart in "
-        "/truth; only the session estimators are compared with the truth.");
+        "per impression or slate in the logged states, whose true value was not computed here; "
+        "only the session estimators are compared with the truth.");
   }
   return notes;
 }

@@ -11,16 +11,19 @@
 
 namespace shoprl {
 
-// Puts the true session value into each estimate's own unit. Sessions: the value itself.
-// Slates and rounds: only when every session is one full slate (a one-step world), where the
-// slate value is the session value and the round value is it divided by the slate size.
-// Returns the notes the report should carry (where the value came from, which units have none).
-// `gamma` is the discount the session estimators used (ope.gamma). The truth is an undiscounted
-// session return, so with gamma < 1 the session estimates and the truth are different
-// quantities (and so are slate and round estimates of sessions with several slates): none of
-// them is compared with it, and a note says why. A one-step world is discounted by nothing.
+// Puts the true values into each estimate's own unit. Sessions: `truth`, the session value.
+// Slates and rounds: when every session is one full slate (a one-step world), the slate value
+// is the session value and the round value is it divided by the slate size; when sessions hold
+// several slates, `in_logged_states` (the policy's expected reward per slate in the states the
+// log visited: env/logged_state_value.h; null when not computed) is the slate value and it
+// divided by the slate size the round value. Returns the notes the report should carry (where
+// each value came from, which units have none). `gamma` is the discount the session
+// estimators used (ope.gamma). The session truth is an undiscounted return, so with gamma < 1
+// and several slates per session the session estimates are not compared with it, and a note
+// says why; slates and rounds are not discounted.
 std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
-                                           double gamma, OpeResult& result);
+                                           double gamma, OpeResult& result,
+                                           const PolicyValue* in_logged_states = nullptr);
 
 // Where no truth is known but the evaluation policy's own logs are (Open Bandit: the logs of
 // `bts` beside the `random` logs it is evaluated on), their on-policy value in each unit is the

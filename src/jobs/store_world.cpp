@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "data/session_store_io.h"
 #include "env/log_synthesis.h"
+#include "env/logged_state_value.h"
 
 namespace shoprl {
 
@@ -59,6 +60,21 @@ std::string world_difference(const AppConfig& config, const AppConfig& recorded)
                                differences.empty() ? "" : ", ", key, value, other);
   }
   return differences;
+}
+
+std::optional<PolicyValue> world_policy_in_logged_states(
+    const std::string& store_path, const SessionStore& store,
+    const std::vector<std::size_t>& impression_rows, const PolicyConfig& policy, int draws,
+    std::uint64_t seed) {
+  if (store.session_user.empty()) return std::nullopt;
+  const StoreWorld recorded = store_world(store_path);
+  if (!recorded.world) return std::nullopt;
+  const EnvConfig& env = recorded.synth.env;
+  const auto acting = make_policy(policy, *recorded.world, env, seed, "evaluate.policy");
+  const LoggedStateValue value =
+      logged_state_value(*recorded.world, env, store, first_rows_of_slates(store, impression_rows),
+                         *acting, draws, seed);
+  return PolicyValue{policy.kind, value.per_slate, value.std_error, value.slates};
 }
 
 }  // namespace shoprl

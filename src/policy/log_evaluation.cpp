@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/error.h"
 #include "core/seeding.h"
+#include "env/logged_state_value.h"
 #include "env/policy_value.h"
 #include "env/synthetic_world.h"
 #include "eval/evaluation_policy.h"
@@ -28,9 +30,14 @@ namespace {
 
 // Streams derived from the evaluation seed.
 enum LogEvaluationStream : std::uint64_t {
-  kSlateStream = 0x51a7e,  // per logged slate: the sampled prefixes of boltzmann marginals
-  kTruthStream = 0x7e0e,   // the Monte Carlo true value
+  kSlateStream = 0x51a7e,       // per logged slate: the sampled prefixes of boltzmann marginals
+  kTruthStream = 0x7e0e,        // the Monte Carlo true value
+  kLoggedStateStream = 0x7e0f,  // the true value in the logged states
 };
+
+// Slates the policy draws in each logged state for the per-slate truth: enough for a standard
+// error of a random slate rule; a deterministic one gets the same slate each time (error 0).
+constexpr int kLoggedStateDraws = 4;
 
 // One logged slate: rows [first, last) of the rounds, shown in `session` at `time_ms`.
 struct LoggedSlate {
@@ -262,7 +269,18 @@ EvaluationReport evaluate_scoring_policy_on_logs(const SessionStore& store,
         monte_carlo_policy_value(*options.world, env, policy, options.truth_episodes,
                                  options.truth_batch_size, derive_seed(seed, kTruthStream));
     const PolicyValue value{options.name, truth.value, truth.std_error, truth.episodes};
-    const auto notes = attach_true_value(value, rounds, options.ope.gamma, result);
+    // Per slate and per round: the policy in the states the log visited (needs the sessions'
+    // users, which synthetic stores record).
+    std::optional<PolicyValue> in_logged_states;
+    if (!store.session_user.empty()) {
+      const LoggedStateValue logged = logged_state_value(
+          *options.world, env, store, first_rows_of_slates(store, store_rounds.impression_row),
+          policy, kLoggedStateDraws, derive_seed(seed, kLoggedStateStream));
+      in_logged_states =
+          PolicyValue{options.name, logged.per_slate, logged.std_error, logged.slates};
+    }
+    const auto notes = attach_true_value(value, rounds, options.ope.gamma, result,
+                                         in_logged_states ? &*in_logged_states : nullptr);
     report.notes.insert(report.notes.end(), notes.begin(), notes.end());
   }
   if (!result.ipw_weights.empty())

@@ -53,6 +53,7 @@ struct CalibrationSummary {
   double quiet_leave = 0;
   std::int64_t slates_used = 0;
   double log_likelihood = 0;
+  double preference_scale = 1;
 };
 
 struct FidelityReport {

@@ -266,8 +266,10 @@ std::string simulator_section(const FidelityReport& r) {
                     " user models.</p>\n<h3>Slate response</h3>\n<p>Parameters " +
                     keyed_element("span", "calibration.source_text", calibration_source_text(c)) +
                     ".</p>\n<table id=\"calibration\">\n<tr><th>No-click utility</th>"
-                    "<th>Organic rate</th><th>Quiet leave</th></tr>\n<tr>" +
+                    "<th>Preference scale</th><th>Organic rate</th><th>Quiet leave</th></tr>\n"
+                    "<tr>" +
                     number_cell("calibration.no_click_utility", c.no_click_utility) +
+                    number_cell("calibration.preference_scale", c.preference_scale) +
                     number_cell("calibration.organic_rate", c.organic_rate) +
                     number_cell("calibration.quiet_leave", c.quiet_leave) + "</tr>\n</table>\n";
   out += "<table id=\"position-bias\">\n<tr><th>Slot</th>";

@@ -92,6 +92,7 @@ std::string fidelity_report_json(const FidelityReport& report) {
        {{"source", c.source},
         {"source_text", calibration_source_text(c)},
         {"no_click_utility", json_number(c.no_click_utility)},
+        {"preference_scale", json_number(c.preference_scale)},
         {"position_bias", position_bias},
         {"organic_rate", json_number(c.organic_rate)},
         {"quiet_leave", json_number(c.quiet_leave)},

@@ -179,6 +179,7 @@ json calibration_json(const ResponseCalibration& c) {
   for (double b : c.position_bias) bias.push_back(json_number(b));
   return {{"source", c.source},
           {"no_click_utility", json_number(c.no_click_utility)},
+          {"preference_scale", json_number(c.preference_scale)},
           {"position_bias", bias},
           {"organic_rate", json_number(c.organic_rate)},
           {"quiet_leave", json_number(c.quiet_leave)},
@@ -190,6 +191,8 @@ ResponseCalibration read_calibration(const json& j) {
   ResponseCalibration c;
   c.source = j.at("source").get<std::string>();
   c.no_click_utility = read_number(j.at("no_click_utility"));
+  // Simulators fitted before the scale was fitted used 1.
+  c.preference_scale = j.contains("preference_scale") ? read_number(j.at("preference_scale")) : 1.0;
   for (const json& b : j.at("position_bias")) c.position_bias.push_back(read_number(b));
   c.organic_rate = read_number(j.at("organic_rate"));
   c.quiet_leave = read_number(j.at("quiet_leave"));

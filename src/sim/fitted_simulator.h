@@ -22,6 +22,10 @@ namespace shoprl {
 struct ResponseCalibration {
   std::string source = "config";  // "impressions" when fitted from the store's impression logs
   double no_click_utility = 0;
+  // How strongly the model's log-probability of an item sets its weight in a slate (alpha in
+  // weight = p^alpha e^-bias): 1 from config; fitted from impressions, where alpha < 1 undoes
+  // part of the logging policy's exposure in the next-item probabilities (docs/simulator.md).
+  double preference_scale = 1;
   std::vector<double> position_bias;  // per slot, subtracted from the log-weight; [0] = 0
   double organic_rate = 1;
   double quiet_leave = 0;

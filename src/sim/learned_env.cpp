@@ -247,8 +247,9 @@ void LearnedEnv::prepare_step(const std::int32_t* slates) {
           .to(s.device)
           .to(torch::kLong);
 
-  // Every member scores the slate: an MNL over the K shown items (log-weight = model
-  // log-probability - position bias) and "no click" (log-weight no_click_utility).
+  // Every member scores the slate: an MNL over the K shown items (log-weight = preference
+  // scale x model log-probability - position bias) and "no click" (log-weight
+  // no_click_utility).
   const torch::Tensor no_click =
       torch::full({n, 1}, static_cast<float>(s.calibration.no_click_utility),
                   torch::TensorOptions(torch::kFloat).device(s.device));
@@ -258,7 +259,8 @@ void LearnedEnv::prepare_step(const std::int32_t* slates) {
     const torch::Tensor& h = s.outputs[m];
     const torch::Tensor log_p =
         model->item_logits(h, slate) - model->log_normalizer(h).unsqueeze(1);
-    choice[m] = torch::softmax(torch::cat({log_p - s.position_bias, no_click}, 1), 1);
+    choice[m] = torch::softmax(
+        torch::cat({s.calibration.preference_scale * log_p - s.position_bias, no_click}, 1), 1);
     buy[m] = torch::sigmoid(model->purchase_logits(h, slate));
     reward[m] =
         (choice[m].narrow(1, 0, k) * (env.click_reward + env.purchase_reward * buy[m])).sum(1);

@@ -187,9 +187,12 @@ torch::Tensor mean_item_log_probabilities(const SessionStore& store,
 }
 
 // Maximum likelihood of the position-biased MNL, by Newton's method (the log-likelihood is
-// concave in theta = (u0, b_1, ..., b_{K-1})): option "item at slot k" has logit
-// log p_k - b_k (b_0 = 0), "no click" has logit u0. Each option's features x_o: x_0 = 1 for
-// no click; x_k = -1 for the item at slot k >= 1. Gradient sum(x_chosen - E_p[x]), Hessian
+// concave in theta = (u0, b_1, ..., b_{K-1}, alpha)): option "item at slot k" has logit
+// alpha log p_k - b_k (b_0 = 0), "no click" has logit u0. Each option's features x_o: x_0 = 1
+// for no click; for the item at slot k, -1 at b_k (k >= 1) and log p_k at alpha. The
+// next-item probabilities p were learned under the logging policy's exposure (an item it
+// showed often is clicked often); alpha, fitted on what users chose among what they were
+// shown, says how much of log p is preference. Gradient sum(x_chosen - E_p[x]), Hessian
 // -sum Cov_p[x] (McFadden 1974). A slate with several clicks counts each click as a separate
 // choice from the same slate (a composite likelihood; the MNL itself allows one click).
 struct MnlFit {
@@ -200,7 +203,7 @@ struct MnlFit {
 double mnl_log_likelihood(const std::vector<Slate>& slates, const double* log_p, int slate_size,
                           const Eigen::VectorXd& theta, Eigen::VectorXd* gradient,
                           Eigen::MatrixXd* hessian) {
-  const int d = slate_size;
+  const int d = slate_size + 1;  // the last parameter is alpha
   if (gradient) gradient->setZero(d);
   if (hessian) hessian->setZero(d, d);
   double total = 0;
@@ -215,7 +218,9 @@ double mnl_log_likelihood(const std::vector<Slate>& slates, const double* log_p,
     logit[0] = theta(0);
     for (std::size_t c = 0; c < slate.items.size(); ++c) {
       const int position = slate.positions[c];
-      logit[c + 1] = log_p[j * slate_size + position];
+      const double log_p_item = log_p[j * slate_size + position];
+      logit[c + 1] = theta(slate_size) * log_p_item;
+      features[c + 1](slate_size) = log_p_item;
       if (position > 0) {
         features[c + 1](position) = -1;
         logit[c + 1] -= theta(position);
@@ -268,10 +273,13 @@ MnlFit fit_mnl(const std::vector<Slate>& slates, const double* log_p, int slate_
       if (next >= value) break;
     }
     if (!(next >= value)) break;
-    const double improvement = next - value;
     theta = candidate;
     value = mnl_log_likelihood(slates, log_p, slate_size, theta, &gradient, &hessian);
-    if (improvement < 1e-10 * (1 + std::abs(value)) && gradient.norm() < 1e-6) break;
+    // Converged when the Newton decrement (what a full step would still gain, g' (-H)^-1 g / 2)
+    // is negligible against the log-likelihood: a gradient-norm test in absolute units never
+    // passes on tens of thousands of slates once a parameter's feature is a log-probability.
+    const double decrement = 0.5 * gradient.dot((-hessian).ldlt().solve(gradient));
+    if (!(decrement > 1e-12 * (1 + std::abs(value)))) break;
   }
   return {theta, value};
 }
@@ -301,14 +309,16 @@ ResponseCalibration calibrate_response(const SessionStore& store, Split split,
   const torch::Tensor log_p =
       mean_item_log_probabilities(store, slates, members, slate_size, torch::Device(device))
           .contiguous();
-  Eigen::VectorXd start = Eigen::VectorXd::Zero(slate_size);
+  Eigen::VectorXd start = Eigen::VectorXd::Zero(slate_size + 1);
   start(0) = config.no_click_utility;
   for (int k = 1; k < slate_size; ++k) start(k) = config.position_bias * std::log(1.0 + k);
+  start(slate_size) = 1.0;
   const MnlFit fit = fit_mnl(slates, log_p.data_ptr<double>(), slate_size, start);
 
   ResponseCalibration c;
   c.source = "impressions";
   c.no_click_utility = fit.theta(0);
+  c.preference_scale = fit.theta(slate_size);
   c.position_bias.assign(slate_size, 0.0);
   for (int k = 1; k < slate_size; ++k) c.position_bias[k] = fit.theta(k);
   c.slates_used = static_cast<std::int64_t>(slates.size());

@@ -250,6 +250,14 @@ TEST(CliQuickstart, RunsTheWholeLoopInTheRunDirectory) {
   EXPECT_NE(result.output.find("the simulator values this policy at"), std::string::npos)
       << result.output;
   EXPECT_TRUE(evaluation.contains("off_policy"));
+  // Every estimator that ran is scored against a truth in its own unit: sessions by the Monte
+  // Carlo value, slates and rounds by the value in the logged states.
+  int scored_per_slot_or_slate = 0;
+  for (const auto& estimate : evaluation["off_policy"]) {
+    EXPECT_FALSE(estimate["true_value"].is_null()) << estimate.dump();
+    scored_per_slot_or_slate += estimate["unit"] != "session";
+  }
+  EXPECT_GT(scored_per_slot_or_slate, 0);
   EXPECT_TRUE(evaluation.contains("ranking"));
   EXPECT_NE(result.output.find("Off-policy estimates"), std::string::npos) << result.output;
 

@@ -89,6 +89,41 @@ TEST(CliEvaluate, ReportsEveryEstimatorBesideTheTrueValueInAOneStepWorld) {
   EXPECT_NE(markdown.find("| ipw"), std::string::npos) << markdown;
 }
 
+// Sessions of several slates: the slate and round estimators are scored against the uniform
+// policy's value in the logged states (env/logged_state_value.h), which the unbiased ones
+// (whole-slate SIPS; IPW, since pbm clicks make a slate's reward the sum of its slots') agree
+// with.
+TEST(CliEvaluate, SlatesOfLongerSessionsAreScoredAgainstTheValueInTheLoggedStates) {
+  testing::TempDir dir;
+  const std::string store = (dir / "logs.h5").string();
+  const std::string longer = " --set env.max_steps=4 --set synth.value_episodes=5000";
+  const auto synth =
+      run_command(shoprl() + " -q data synth --config " + config("synth-bandit.yaml") + longer +
+                  " --set synth.sessions=3000 -o '" + store + "'");
+  ASSERT_EQ(synth.exit_code, 0) << synth.output;
+  const auto result =
+      run_command(shoprl() + " -q evaluate --config " + config("evaluate-bandit.yaml") + longer +
+                  " --set evaluate.store='" + store + "' --set run.output_dir='" +
+                  dir.path().string() + "' --set evaluate.ranking=false");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto json =
+      nlohmann::json::parse(read_text(dir / "evaluate-bandit" / "report" / "report.json"));
+  const auto& estimates = json.at("estimates");
+  const double per_slate = estimates.at("sips").at("true_value").get<double>();
+  EXPECT_GT(per_slate, 0);
+  EXPECT_NEAR(estimates.at("ipw").at("true_value").get<double>() * 3, per_slate, 1e-12);
+  for (const char* name : {"ipw", "sips"}) {
+    const auto& e = estimates.at(name);
+    const double sigma =
+        std::hypot(e.at("std_error").get<double>(), e.at("true_value_std_error").get<double>());
+    EXPECT_LT(std::abs(e.at("true_value_error").get<double>()), 4.5 * sigma) << name;
+  }
+  // The session truth is the Monte Carlo session value, a different and larger number.
+  EXPECT_GT(estimates.at("pdis").at("true_value").get<double>(), per_slate);
+  EXPECT_NE(read_text(dir / "evaluate-bandit" / "report" / "report.md").find("logged states"),
+            std::string::npos);
+}
+
 TEST(CliEvaluate, NamesTheMissingStoreKey) {
   testing::TempDir dir;
   const auto result =

@@ -1,6 +1,7 @@
 // Tests the true value beside the estimates (src/eval/true_value.cpp): each unit gets the truth
-// only where it is the same quantity, and a discounted session estimate is never set beside
-// the undiscounted truth.
+// only where it is the same quantity (the logged states' value for slates and rounds of
+// sessions with several slates), and a discounted session estimate is never set beside the
+// undiscounted truth.
 #include "eval/true_value.h"
 
 #include <gtest/gtest.h>
@@ -59,6 +60,22 @@ TEST(TrueValue, ADiscountedSessionEstimateIsNeverSetBesideTheUndiscountedTruth) 
   for (const std::string& note : notes)
     said_why |= note.find("ope.gamma = 0.9") != std::string::npos;
   EXPECT_TRUE(said_why);
+}
+
+TEST(TrueValue, SlatesAndRoundsOfLongerSessionsGetTheLoggedStatesValue) {
+  const PolicyValue in_logged_states{"target in the logged states", 0.8, 0.0, 6};
+  OpeResult result = estimates_in_every_unit();
+  const std::vector<std::string> notes =
+      attach_true_value(kTruth, rounds_of(3), 0.9, result, &in_logged_states);
+  EXPECT_DOUBLE_EQ(result.estimates[0].true_value, 0.4);  // per round: 0.8 / 2 slots
+  EXPECT_EQ(result.estimates[1].true_value, 0.8);
+  EXPECT_EQ(result.estimates[1].true_value_std_error, 0.0);
+  // Discounting touches the session unit only.
+  EXPECT_TRUE(std::isnan(result.estimates[2].true_value));
+  bool explained = false;
+  for (const std::string& note : notes)
+    explained |= note.find("6 logged states") != std::string::npos;
+  EXPECT_TRUE(explained);
 }
 
 TEST(TrueValue, OneSlatePerSessionIsNotDiscountedAtAll) {

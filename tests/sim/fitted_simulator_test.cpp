@@ -25,6 +25,7 @@ FittedSimulator two_member_simulator() {
   simulator.calibration.source = "impressions";
   simulator.calibration.no_click_utility = -2.25;
   simulator.calibration.position_bias = {0, 0.5, 0.75};
+  simulator.calibration.preference_scale = 0.625;
   simulator.calibration.slates_used = 99;
   simulator.calibration.log_likelihood = std::nan("");
   torch::manual_seed(9);
@@ -60,6 +61,7 @@ TEST(FittedSimulator, SaveAndLoadGiveIdenticalLogits) {
   EXPECT_EQ(loaded.config.response.no_click_utility, -1.5);
   EXPECT_EQ(loaded.calibration.source, "impressions");
   EXPECT_EQ(loaded.calibration.position_bias, saved.calibration.position_bias);
+  EXPECT_EQ(loaded.calibration.preference_scale, 0.625);
   EXPECT_EQ(loaded.calibration.slates_used, 99);
   EXPECT_TRUE(std::isnan(loaded.calibration.log_likelihood));
   ASSERT_EQ(loaded.summaries.size(), 2u);

@@ -42,7 +42,8 @@ EnvConfig env_config(int slate_size, int threads = 1) {
   return env;
 }
 
-// P(click slot k) of the MNL: exp(log p_k - b_k) / (exp(u0) + sum_j exp(log p_j - b_j)).
+// P(click slot k) of the MNL: exp(a log p_k - b_k) / (exp(u0) + sum_j exp(a log p_j - b_j)),
+// a the preference scale.
 std::vector<double> click_probabilities(const std::vector<double>& bias,
                                         const std::vector<std::int32_t>& slate,
                                         const ResponseCalibration& c) {
@@ -50,7 +51,7 @@ std::vector<double> click_probabilities(const std::vector<double>& bias,
   std::vector<double> w;
   double total = std::exp(c.no_click_utility);
   for (std::size_t k = 0; k < slate.size(); ++k) {
-    w.push_back(std::exp(log_p[slate[k]] - c.position_bias[k]));
+    w.push_back(std::exp(c.preference_scale * log_p[slate[k]] - c.position_bias[k]));
     total += w.back();
   }
   for (double& x : w) x /= total;
@@ -68,7 +69,8 @@ double expected_reward(const std::vector<double>& bias, const std::int32_t* slat
 }
 
 TEST(LearnedEnv, ResponseFollowsTheClosedForm) {
-  const ResponseCalibration calibration = tiny_calibration(-0.5, {0.0, 0.4, 0.8}, 0.6, 0.25);
+  ResponseCalibration calibration = tiny_calibration(-0.5, {0.0, 0.4, 0.8}, 0.6, 0.25);
+  calibration.preference_scale = 0.6;
   FittedSimulator simulator = tiny_simulator({constant_model(kBiasA)}, 3, calibration);
   LearnedEnv env(simulator, env_config(3), 0.0, "cpu");
   constexpr std::int64_t kUsers = 2000;

@@ -1,8 +1,8 @@
 // Tests the response calibration (src/sim/response_calibration.cpp): on impressions drawn
 // from a position-biased MNL with known parameters over a hand-set model's log-probabilities,
-// the fit recovers the no-click utility, the position bias, the organic rate and the quiet
-// leave within their standard errors, and reads only its split; without impressions (or with
-// calibration: config) the config's values come back.
+// the fit recovers the no-click utility, the position bias, the preference scale, the organic
+// rate and the quiet leave within their standard errors, and reads only its split; without
+// impressions (or with calibration: config) the config's values come back.
 #include "sim/response_calibration.h"
 
 #include <gtest/gtest.h>
@@ -34,13 +34,15 @@ constexpr std::int64_t kCalibrationItems = 12;
 const std::vector<double> kBias = {0.4, -0.2, 1.0, 0.0, -0.8, 0.6, 0.1, -0.5, 0.3, -1.2, 0.7, 0.2};
 constexpr double kNoClick = -1.5;
 const double kPositionBias[kSlate] = {0.0, 0.5, 1.1};
+constexpr double kPreferenceScale = 0.7;  // weight = p^0.7 e^-bias: a flatter preference than p
 constexpr double kOrganic = 0.4;
 constexpr double kQuietLeave = 0.3;
 constexpr double kEventLeave = 0.2;
 
 // What the generator knows, to compare the fit with.
 struct Truth {
-  Eigen::MatrixXd information = Eigen::MatrixXd::Zero(kSlate, kSlate);  // Fisher, train slates
+  // Fisher information of (u0, b_1..b_{K-1}, alpha) over the train slates.
+  Eigen::MatrixXd information = Eigen::MatrixXd::Zero(kSlate + 1, kSlate + 1);
   std::int64_t train_slates = 0;
   std::int64_t no_click = 0;  // train slates without a click
   std::int64_t quiet = 0;     // train slates with no event
@@ -81,7 +83,8 @@ SessionStore make_store(std::int64_t sessions, Truth& truth) {
       double w[kSlate + 1];
       w[kSlate] = std::exp(kNoClick);
       double total = w[kSlate];
-      for (int k = 0; k < kSlate; ++k) total += w[k] = std::exp(log_p[slate[k]] - kPositionBias[k]);
+      for (int k = 0; k < kSlate; ++k)
+        total += w[k] = std::exp(kPreferenceScale * log_p[slate[k]] - kPositionBias[k]);
       int choice = kSlate;
       if (train) {
         double u = rng.uniform() * total;
@@ -93,13 +96,14 @@ SessionStore make_store(std::int64_t sessions, Truth& truth) {
           u -= w[k];
         }
         // Fisher information of this slate: Cov_p of the option features (no click: e_0;
-        // the item at slot k >= 1: -e_k).
-        Eigen::VectorXd mean = Eigen::VectorXd::Zero(kSlate);
-        Eigen::MatrixXd second = Eigen::MatrixXd::Zero(kSlate, kSlate);
+        // the item at slot k: -e_k for k >= 1, and log p at alpha).
+        Eigen::VectorXd mean = Eigen::VectorXd::Zero(kSlate + 1);
+        Eigen::MatrixXd second = Eigen::MatrixXd::Zero(kSlate + 1, kSlate + 1);
         for (int o = 0; o <= kSlate; ++o) {
-          Eigen::VectorXd x = Eigen::VectorXd::Zero(kSlate);
+          Eigen::VectorXd x = Eigen::VectorXd::Zero(kSlate + 1);
           if (o == kSlate) x(0) = 1;
           if (o > 0 && o < kSlate) x(o) = -1;
+          if (o < kSlate) x(kSlate) = log_p[slate[o]];
           mean += w[o] / total * x;
           second += w[o] / total * x * x.transpose();
         }
@@ -160,6 +164,10 @@ TEST(ResponseCalibration, RecoversAKnownPositionBiasedMnl) {
   for (int k = 1; k < kSlate; ++k)
     EXPECT_NEAR(c.position_bias[k], kPositionBias[k], kSigmas * std::sqrt(covariance(k, k)))
         << "slot " << k;
+  EXPECT_NEAR(c.preference_scale, kPreferenceScale,
+              kSigmas * std::sqrt(covariance(kSlate, kSlate)));
+  // Not the 1 a fit without the scale would have assumed.
+  EXPECT_GT(std::abs(c.preference_scale - 1.0), kSigmas * std::sqrt(covariance(kSlate, kSlate)));
   EXPECT_NEAR(c.organic_rate, kOrganic, kSigmas * binomial_std_error(kOrganic, truth.no_click));
   EXPECT_NEAR(c.quiet_leave, kQuietLeave, kSigmas * binomial_std_error(kQuietLeave, truth.quiet));
   EXPECT_LT(c.log_likelihood, 0.0);
@@ -174,7 +182,7 @@ TEST(ResponseCalibration, FitIsAtLeastAsLikelyAsTheTruth) {
   const ResponseCalibration c =
       calibrate_response(store, Split::kTrain, members, ResponseConfig{}, kSlate, "cpu");
   const std::vector<double> log_p = log_softmax(kBias);
-  auto log_likelihood = [&](double u0, const double* b) {
+  auto log_likelihood = [&](double u0, const double* b, double alpha) {
     double total = 0;
     std::int64_t slates = 0;
     const StoreImpressions& m = store.impressions;
@@ -183,7 +191,7 @@ TEST(ResponseCalibration, FitIsAtLeastAsLikelyAsTheTruth) {
       double z = std::exp(u0);
       double chosen = u0;
       for (int k = 0; k < kSlate; ++k) {
-        const double logit = log_p[m.item[r + k]] - b[k];
+        const double logit = alpha * log_p[m.item[r + k]] - b[k];
         z += std::exp(logit);
         if (m.click[r + k]) chosen = logit;
       }
@@ -192,9 +200,10 @@ TEST(ResponseCalibration, FitIsAtLeastAsLikelyAsTheTruth) {
     }
     return total / static_cast<double>(slates);
   };
-  const double fitted = log_likelihood(c.no_click_utility, c.position_bias.data());
+  const double fitted =
+      log_likelihood(c.no_click_utility, c.position_bias.data(), c.preference_scale);
   EXPECT_NEAR(c.log_likelihood, fitted, 1e-5);  // the model computes in float
-  EXPECT_GE(fitted, log_likelihood(kNoClick, kPositionBias));
+  EXPECT_GE(fitted, log_likelihood(kNoClick, kPositionBias, kPreferenceScale));
 }
 
 TEST(ResponseCalibration, WithoutImpressionsTheConfigAnswers) {
