@@ -10,6 +10,7 @@
 #include "app/overwrite_flag.h"
 #include "core/torch/device.h"
 #include "jobs/app_config.h"
+#include "jobs/exported_slate_policy.h"
 #include "jobs/run_context.h"
 #include "sim/ground_truth_check.h"
 
@@ -34,10 +35,18 @@ void add_sim_check_command(CLI::App& sim, const GlobalOptions& global) {
     apply_logging(config, global.quiet);
     warn_unused_sections(loaded, "sim check",
                          {"world", "env", "logging_policy", "synth", "sim", "sim_check"});
+    // Trained policies are loaded and checked against this world before anything is written.
+    GroundTruthInputs inputs;
+    for (std::size_t p = 0; p < config.sim_check.exported.size(); ++p) {
+      const std::string& model = config.sim_check.exported[p];
+      inputs.extra_policies.push_back(
+          {"exported:" + model,
+           exported_slate_policy(model, config.world.items, config.env.slate_size,
+                                 fmt::format("sim_check.exported[{}]", p))});
+    }
     const RunFolderMode mode = run_folder_mode(options->overwrite);
     check_run_folder(run_directory(config), mode);
     RunContext run = open_run(loaded, mode);
-    GroundTruthInputs inputs;
     inputs.world = config.world;
     inputs.env = config.env;
     inputs.logging_policy = config.logging_policy;

@@ -32,6 +32,7 @@ struct SimCheckConfig {
   std::int64_t batch_size = 1024;
   std::vector<std::string> policies{"uniform", "popularity:temperature=1", "history_oracle:noise=2",
                                     "history_oracle:noise=1", "history_oracle:noise=0"};
+  std::vector<std::string> exported;
 
   void visit(ConfigVisitor& v) {
     v.field("episodes", episodes,
@@ -44,6 +45,10 @@ struct SimCheckConfig {
             "epsilon, noise, marginal_samples (e.g. history_oracle:noise=1). Only policies "
             "that read the observation alone act in the learned world: uniform, popularity, "
             "history_oracle");
+    v.field("exported", exported,
+            "Trained policies valued beside `policies`: model folders written by `shoprl export` "
+            "(a version folder or the model folder, newest version) whose catalogue and slates "
+            "are this world's, e.g. an agent trained in this check's own simulator");
   }
 };
 

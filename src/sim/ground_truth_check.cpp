@@ -91,18 +91,24 @@ GroundTruthResult run_ground_truth_check(const GroundTruthInputs& inputs) {
   const SyntheticWorld world(inputs.world, inputs.env.slate_size, world_seed(inputs.seed));
   SyntheticEnv true_env(world, inputs.env);
   LearnedEnv learned_env(simulator, inputs.env, /*uncertainty_penalty=*/0.0, inputs.device);
+  std::vector<NamedSlatePolicy> valued;
   for (std::size_t p = 0; p < policies.size(); ++p) {
     const std::string key = fmt::format("sim_check.policies[{}]", p);
-    const auto policy = make_policy(policies[p], world, inputs.env,
-                                    derive_seed(inputs.seed, kPolicyStream, p), key);
+    valued.push_back(
+        {check.policies[p], make_policy(policies[p], world, inputs.env,
+                                        derive_seed(inputs.seed, kPolicyStream, p), key)});
+  }
+  valued.insert(valued.end(), inputs.extra_policies.begin(), inputs.extra_policies.end());
+  for (std::size_t p = 0; p < valued.size(); ++p) {
+    const SlatePolicy& policy = *valued[p].policy;
     // The same sessions' seeds in both worlds: not coupled (the worlds draw differently), but
     // nothing differs between the two columns except the world.
     const std::uint64_t value_seed = derive_seed(inputs.seed, kValueStream, p);
     PolicyComparison comparison;
-    comparison.name = check.policies[p];
+    comparison.name = valued[p].name;
     comparison.truth = side_of(
-        monte_carlo_policy_value(true_env, *policy, check.episodes, check.batch_size, value_seed));
-    comparison.simulated = side_of(monte_carlo_policy_value(learned_env, *policy, check.episodes,
+        monte_carlo_policy_value(true_env, policy, check.episodes, check.batch_size, value_seed));
+    comparison.simulated = side_of(monte_carlo_policy_value(learned_env, policy, check.episodes,
                                                             check.batch_size, value_seed));
     spdlog::info("{}: true {:.4f} +- {:.4f}, simulated {:.4f} +- {:.4f}", comparison.name,
                  comparison.truth.value, comparison.truth.std_error, comparison.simulated.value,

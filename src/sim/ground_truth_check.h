@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,13 @@
 
 namespace shoprl {
 
+// A policy the caller built (a trained agent, which this library cannot load), valued beside
+// the configured ones.
+struct NamedSlatePolicy {
+  std::string name;
+  std::shared_ptr<const SlatePolicy> policy;
+};
+
 struct GroundTruthInputs {
   WorldConfig world;
   EnvConfig env;
@@ -28,7 +36,8 @@ struct GroundTruthInputs {
   SimCheckConfig check;
   std::uint64_t seed = 0;
   std::string resolved_config_yaml;
-  std::string device = "cpu";  // resolved
+  std::string device = "cpu";                    // resolved
+  std::vector<NamedSlatePolicy> extra_policies;  // after the configured ones
 };
 
 // Generates the logs, fits the simulator, saves it to inputs.sim.directory (with the logs as
