@@ -75,13 +75,10 @@ LoggedClickSteps logged_click_steps(const SessionStore& store, Split split, doub
       slate_return[t] = later;
     }
     const auto first_event = static_cast<std::size_t>(store.session_offsets[session]);
-    const auto last_event = static_cast<std::size_t>(store.session_offsets[session + 1]);
     for (std::size_t t = 0; t < slates.size(); ++t) {
       // Events strictly before the slate was shown (they are in time order).
-      const auto before = static_cast<std::size_t>(
-          std::lower_bound(store.event_time_ms.begin() + first_event,
-                           store.event_time_ms.begin() + last_event, slates[t].time_ms) -
-          store.event_time_ms.begin());
+      const auto before =
+          static_cast<std::size_t>(events_before(store, session, slates[t].time_ms));
       const std::size_t kept = std::min(length, before - first_event);
       for (std::size_t r = slates[t].begin; r < slates[t].end; ++r) {
         const bool clicked = has_clicks ? shown.click[r] != 0 : shown.reward[r] > 0;

@@ -96,9 +96,12 @@ EvaluationReport evaluate_builtin_policy(const LoadedConfig& loaded, const Sessi
       // The same policy of the world (uniform) in the logged states: the slate and round truth.
       PolicyConfig world_policy;
       world_policy.kind = config.evaluate.policy.kind;
-      const std::optional<PolicyValue> in_logged_states = world_policy_in_logged_states(
-          config.evaluate.store, store, store_rounds.impression_row, world_policy,
-          kLoggedStateDraws, derive_seed(seed, kLoggedStateStream));
+      const std::optional<PolicyValue> in_logged_states =
+          one_slate_per_session(store_rounds.rounds)
+              ? std::nullopt
+              : world_policy_in_logged_states(
+                    config.evaluate.store, store, store_rounds.impression_row, world_policy,
+                    kLoggedStateDraws, derive_seed(seed, kLoggedStateStream));
       const auto notes = attach_true_value(*value, store_rounds.rounds, config.ope.gamma, result,
                                            in_logged_states ? &*in_logged_states : nullptr);
       report.notes.insert(report.notes.end(), notes.begin(), notes.end());

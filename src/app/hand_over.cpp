@@ -21,6 +21,20 @@ namespace {
 // Set in the environment of a handed-over process: a second hand-over would loop.
 constexpr const char* kHandedOver = "SHOPRL_HANDED_OVER";
 
+// What names each helper program: its file beside shoprl, the variable that overrides it, and
+// what it runs (for the message when it cannot be started).
+struct Helper {
+  const char* program;
+  const char* variable;
+  const char* runs;
+};
+
+Helper helper_of(HelperProgram helper) {
+  if (helper == HelperProgram::kServe)
+    return {"shoprl-serve", "SHOPRL_SERVE_PROGRAM", "which runs `serve` and `bench serve`"};
+  return {"shoprl-torch", "SHOPRL_TORCH_PROGRAM", "which runs the commands that need LibTorch"};
+}
+
 }  // namespace
 
 HelperProgram helper_for_command(const std::string& parent, const std::string& name) {
@@ -29,23 +43,22 @@ HelperProgram helper_for_command(const std::string& parent, const std::string& n
 }
 
 std::filesystem::path helper_program_path(HelperProgram helper) {
-  const char* variable =
-      helper == HelperProgram::kServe ? "SHOPRL_SERVE_PROGRAM" : "SHOPRL_TORCH_PROGRAM";
-  if (const char* path = std::getenv(variable); path != nullptr && *path != '\0') return path;
+  const Helper names = helper_of(helper);
+  if (const char* path = std::getenv(names.variable); path != nullptr && *path != '\0') return path;
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
   if (error) throw IoError("/proc/self/exe: cannot find this program: " + error.message());
-  return self.parent_path() / (helper == HelperProgram::kServe ? "shoprl-serve" : "shoprl-torch");
+  return self.parent_path() / names.program;
 }
 
 void hand_over(const GlobalOptions& global, HelperProgram helper) {
   const std::filesystem::path program = helper_program_path(helper);
-  const std::string name = helper == HelperProgram::kServe ? "shoprl-serve" : "shoprl-torch";
+  const Helper names = helper_of(helper);
   if (std::getenv(kHandedOver) != nullptr) {
     throw IoError(
         fmt::format("{}: was started to run a command that needs {} but does not have it (is "
                     "SHOPRL_TORCH_PROGRAM or SHOPRL_SERVE_PROGRAM pointing at the wrong program?)",
-                    program.string(), name));
+                    program.string(), names.program));
   }
   std::vector<std::string> arguments = global.command_line;
   if (arguments.empty()) arguments.emplace_back("shoprl");
@@ -58,13 +71,10 @@ void hand_over(const GlobalOptions& global, HelperProgram helper) {
   ::execv(program.c_str(), argv.data());
   const int error = errno;
   ::unsetenv(kHandedOver);
-  const std::string runs = helper == HelperProgram::kServe
-                               ? "which runs `serve` and `bench serve`"
-                               : "which runs the commands that need LibTorch";
-  throw IoError(fmt::format(
-      "{}: cannot start {}, {}: {} (build it with `bash tools/build.sh {}`, or set {})",
-      program.string(), name, runs, errno_message(error), name,
-      helper == HelperProgram::kServe ? "SHOPRL_SERVE_PROGRAM" : "SHOPRL_TORCH_PROGRAM"));
+  throw IoError(
+      fmt::format("{}: cannot start {}, {}: {} (build it with `bash tools/build.sh {}`, or set {})",
+                  program.string(), names.program, names.runs, errno_message(error), names.program,
+                  names.variable));
 }
 
 bool config_needs_torch(const AppConfig& config) {

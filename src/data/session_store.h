@@ -2,6 +2,7 @@
 // Sessions are CSR: the events of session s are [session_offsets[s], session_offsets[s+1]).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -85,5 +86,15 @@ struct SessionStore {
     return session_offsets[s + 1] - session_offsets[s];
   }
 };
+
+// Where the events of `session` that happened before `time_ms` end: they are
+// [session_offsets[session], the index returned). Events are in time order, and the events a
+// slate caused are stamped after it, so these are what the user had done when it was shown.
+inline std::int64_t events_before(const SessionStore& store, std::int64_t session,
+                                  std::int64_t time_ms) {
+  const auto first = store.event_time_ms.begin() + store.session_offsets[session];
+  const auto last = store.event_time_ms.begin() + store.session_offsets[session + 1];
+  return std::lower_bound(first, last, time_ms) - store.event_time_ms.begin();
+}
 
 }  // namespace shoprl

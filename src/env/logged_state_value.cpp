@@ -35,13 +35,9 @@ void place_logged_state(SyntheticEnv& env, const SessionStore& store, std::size_
   // The session's events before the slate was shown (the same rule as the contextual
   // evaluation's histories: events stamped before the slate), each click drifting her interest
   // as it did when it happened.
-  const auto begin = store.event_time_ms.begin() + store.session_offsets[session];
-  const auto end = store.event_time_ms.begin() + store.session_offsets[session + 1];
-  const std::int64_t first = store.session_offsets[session];
-  const std::int64_t stop =
-      std::lower_bound(begin, end, store.impressions.time_ms[row]) - store.event_time_ms.begin();
+  const std::int64_t stop = events_before(store, session, store.impressions.time_ms[row]);
   std::vector<std::int64_t> items, types;
-  for (std::int64_t e = first; e < stop; ++e) {
+  for (std::int64_t e = store.session_offsets[session]; e < stop; ++e) {
     items.push_back(store.event_item[e]);
     types.push_back(store.event_type[e]);
     if (store.event_type[e] == static_cast<std::int8_t>(EventType::kClick))

@@ -5,26 +5,26 @@
 
 namespace shoprl {
 
+bool one_slate_per_session(const LoggedRounds& rounds) {
+  if (!rounds.has_slates() || !rounds.has_sessions()) return false;
+  for (std::size_t row = 1; row < rounds.size(); ++row) {
+    const bool new_slate = rounds.slate_id[row] != rounds.slate_id[row - 1];
+    const bool new_session = rounds.session_id[row] != rounds.session_id[row - 1];
+    if (new_slate != new_session) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
                                            double gamma, OpeResult& result,
                                            const PolicyValue* in_logged_states) {
   std::vector<std::string> notes;
-  bool one_slate_per_session = rounds.has_slates() && rounds.has_sessions();
-  if (one_slate_per_session) {
-    for (std::size_t row = 1; row < rounds.size(); ++row) {
-      const bool new_slate = rounds.slate_id[row] != rounds.slate_id[row - 1];
-      const bool new_session = rounds.session_id[row] != rounds.session_id[row - 1];
-      if (new_slate != new_session) {
-        one_slate_per_session = false;
-        break;
-      }
-    }
-  }
+  const bool one_step = one_slate_per_session(rounds);
   const double slots = rounds.len_list;
   // Discounting changes a session's value only where a session holds more than one slate.
-  const bool discounted = gamma < 1 && !one_slate_per_session;
+  const bool discounted = gamma < 1 && !one_step;
   // The per-slate truth: the session's in a one-step world, else the logged states' one.
-  const PolicyValue* per_slate = one_slate_per_session ? &truth : in_logged_states;
+  const PolicyValue* per_slate = one_step ? &truth : in_logged_states;
   for (Estimate& estimate : result.estimates) {
     if (estimate.unit == "session" && !discounted) {
       estimate.true_value = truth.value;
@@ -48,7 +48,7 @@ std::vector<std::string> attach_true_value(const PolicyValue& truth, const Logge
         "ope.gamma: 1 to compare them.",
         gamma));
   }
-  if (!one_slate_per_session && in_logged_states != nullptr) {
+  if (!one_step && in_logged_states != nullptr) {
     notes.push_back(fmt::format(
         "True value per slate and per round: the world's expected reward of the policy's slate "
         "in each of the {} logged states it is evaluated in (the user, her interest after the "
@@ -58,7 +58,7 @@ std::vector<std::string> attach_true_value(const PolicyValue& truth, const Logge
         "states are the logging policy's, not the evaluated policy's.",
         in_logged_states->episodes, in_logged_states->value, in_logged_states->std_error,
         rounds.len_list));
-  } else if (!one_slate_per_session) {
+  } else if (!one_step) {
     notes.push_back(
         "Sessions hold several slates: per-round and per-slate estimators estimate the reward "
         "per impression or slate in the logged states, whose true value was not computed here; "

@@ -21,6 +21,10 @@ namespace shoprl {
 // estimators used (ope.gamma). The session truth is an undiscounted return, so with gamma < 1
 // and several slates per session the session estimates are not compared with it, and a note
 // says why; slates and rounds are not discounted.
+// Whether every session of `rounds` is one slate (a one-step world): then the session value is
+// the slate value too, and the logged-state value is not needed.
+bool one_slate_per_session(const LoggedRounds& rounds);
+
 std::vector<std::string> attach_true_value(const PolicyValue& truth, const LoggedRounds& rounds,
                                            double gamma, OpeResult& result,
                                            const PolicyValue* in_logged_states = nullptr);

@@ -66,10 +66,7 @@ std::vector<LoggedSlate> logged_slates(const SessionStore& store, const StoreRou
 void fill_history(const SessionStore& store, const LoggedSlate& slate, int window,
                   std::int64_t* items, std::int64_t* types, std::int64_t& length) {
   const auto session = static_cast<std::size_t>(slate.session);
-  const auto begin = store.event_time_ms.begin() + store.session_offsets[session];
-  const auto end = store.event_time_ms.begin() + store.session_offsets[session + 1];
-  const auto before = std::lower_bound(begin, end, slate.time_ms);
-  const std::int64_t stop = before - store.event_time_ms.begin();
+  const std::int64_t stop = events_before(store, slate.session, slate.time_ms);
   const std::int64_t start = std::max<std::int64_t>(store.session_offsets[session], stop - window);
   length = stop - start;
   std::fill(items, items + window, BatchEnv::kPad);
@@ -272,7 +269,7 @@ EvaluationReport evaluate_scoring_policy_on_logs(const SessionStore& store,
     // Per slate and per round: the policy in the states the log visited (needs the sessions'
     // users, which synthetic stores record).
     std::optional<PolicyValue> in_logged_states;
-    if (!store.session_user.empty()) {
+    if (!store.session_user.empty() && !one_slate_per_session(rounds)) {
       const LoggedStateValue logged = logged_state_value(
           *options.world, env, store, first_rows_of_slates(store, store_rounds.impression_row),
           policy, kLoggedStateDraws, derive_seed(seed, kLoggedStateStream));

@@ -71,9 +71,7 @@ std::vector<Slate> collect_slates(const SessionStore& store, Split split, int sl
         slate.positions.push_back(m.position[row]);
       }
       if (usable) {
-        const std::int64_t* first = &store.event_time_ms[store.session_offsets[session]];
-        const std::int64_t* last = &store.event_time_ms[store.session_offsets[session + 1]];
-        slate.state = std::lower_bound(first, last, m.time_ms[r]) - first;
+        slate.state = events_before(store, session, m.time_ms[r]) - store.session_offsets[session];
         slates.push_back(std::move(slate));
         slate_time.push_back(m.time_ms[r]);
       } else {

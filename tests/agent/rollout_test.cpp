@@ -55,16 +55,21 @@ TEST(Rollout, EverySlotPlaysExactlyItsFirstSession) {
     const std::int64_t last = active_steps[u].item<std::int64_t>() - 1;
     // (A user who leaves at the last step is not cut: leaving comes first.)
     const bool was_cut = rollout.truncated[last][u].item<bool>();
-    if (was_cut) EXPECT_EQ(last + 1, config.max_steps) << u;
-    if (last + 1 < config.max_steps) EXPECT_FALSE(was_cut) << u;
+    if (was_cut) {
+      EXPECT_EQ(last + 1, config.max_steps) << u;
+    }
+    if (last + 1 < config.max_steps) {
+      EXPECT_FALSE(was_cut) << u;
+    }
     cut += was_cut;
     const std::int64_t before = rollout.lengths[last][u].item<std::int64_t>();
     const std::int64_t after = rollout.end_lengths[u].item<std::int64_t>();
     EXPECT_GE(after, before) << u;
-    if (after < config.history_length)
+    if (after < config.history_length) {
       EXPECT_TRUE(torch::equal(rollout.end_items[u].slice(0, 0, before),
                                rollout.items[last][u].slice(0, 0, before)))
           << u;
+    }
   }
   EXPECT_GT(cut, 0) << "no session reached max_steps: the check above saw no cut";
 

@@ -106,7 +106,7 @@ TEST_F(ProgramWithoutLibTorch, ATorchProgramThatIsShoprlItselfDoesNotLoop) {
 // how to build it, and `shoprl-torch serve` hands over the same way.
 TEST_F(ProgramWithoutLibTorch, ServingCommandsAreHandedToTheServeProgram) {
   const std::string missing = "SHOPRL_SERVE_PROGRAM=/no/such/shoprl-serve ";
-  for (const std::string& command : {"serve --models x", "bench serve"}) {
+  for (const std::string command : {"serve --models x", "bench serve"}) {
     const auto result = run_command(missing + shoprl() + " " + command);
     EXPECT_EQ(result.exit_code, 5) << command << "\n" << result.output;
     EXPECT_NE(result.output.find("/no/such/shoprl-serve"), std::string::npos) << result.output;
