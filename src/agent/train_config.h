@@ -21,6 +21,7 @@ struct TrainConfig {
   std::int64_t final_eval_sessions = 10000;
   std::string held_out_split = "test";
   bool true_world = true;
+  std::string init_from;
 
   void visit(ConfigVisitor& v) {
     v.field("environment", environment,
@@ -56,6 +57,11 @@ struct TrainConfig {
     v.field("held_out_split", held_out_split,
             "Split of `store` the final off-policy evaluation and ranking metrics use",
             one_of({"valid", "test"}));
+    v.field("init_from", init_from,
+            "Start from the weights (and optimizer state) of another run's checkpoint: its run "
+            "folder or checkpoint/ folder, of the same agent.kind and catalogue. Retraining on "
+            "new logs continues the served policy this way (docs/closed-loop.md); \"\" = fresh "
+            "weights");
   }
 };
 

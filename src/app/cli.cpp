@@ -84,6 +84,8 @@ int run_cli(int argc, char** argv, const TorchParts* torch) {
   add_torch_command(app, "train", global);
   add_torch_command(app, "export", global);
   add_torch_command(app, "serve", global);
+  add_torch_command(app, "traffic", global);
+  add_torch_command(app, "promote", global);
   add_torch_command(app, "info", global);
 
   init_logging("info");

@@ -25,6 +25,12 @@ constexpr CommandSummary kSummaries[] = {
     {"", "serve",
      "Serve the policies of a model repository over HTTP/JSON, with propensities and a "
      "decision log"},
+    {"", "traffic",
+     "Play the synthetic world's shoppers against a running server (loopback): slates, "
+     "clicks and purchases as served traffic"},
+    {"", "promote",
+     "Publish a candidate policy into a model repository only if its off-policy lower bound "
+     "on served logs beats the served policy"},
     {"bench", "train",
      "Training throughput of the SQN, supervised and DQN steps vs PyTorch (Python)"},
     {"bench", "serve",

@@ -54,6 +54,10 @@ void add_export_command(CLI::App& app, const GlobalOptions& global);
 // `serve` and `bench serve` (serve_command.cpp, bench_serve_command.cpp).
 void add_serve_command(CLI::App& app, const GlobalOptions& global);
 void add_serve_bench_command(CLI::App& bench, const GlobalOptions& global);
+// `traffic` and `promote`, the closed loop's commands in shoprl-serve (traffic_command.cpp,
+// promote_command.cpp).
+void add_traffic_command(CLI::App& app, const GlobalOptions& global);
+void add_promote_command(CLI::App& app, const GlobalOptions& global);
 
 // A command that only shoprl-torch has (`quickstart`, `sim`, `train`, `info`, `bench train`):
 // registered for real there, and as a stub that hands over to it in shoprl (hand_over.h).

@@ -7,11 +7,16 @@
 #include <memory>
 
 #include "app/commands.h"
+#include "core/atomic_file.h"
+#include "core/config_loader.h"
+#include "core/config_tree.h"
+#include "core/error.h"
 #include "data/import.h"
 #include "data/importer_registry.h"
 #include "data/sample_log.h"
 #include "data/session_store_io.h"
 #include "data/store_stats.h"
+#include "data/store_truth.h"
 #include "jobs/app_config.h"
 #include "jobs/run_context.h"
 
@@ -26,6 +31,41 @@ struct ImportOptions {
   bool skip_bad_rows = false;
 };
 
+// The text of import.world ("" when unset), checked the way store_world_config
+// (jobs/store_world.cpp) loads it back from the store's /truth, so that a store is never written
+// with a world that `shoprl evaluate` cannot rebuild.
+std::string import_world_yaml(const std::string& path) {
+  if (path.empty()) return "";
+  const std::string where = "import.world: " + path;
+  std::string text;
+  try {
+    text = read_file_text(path);
+  } catch (const IoError& e) {
+    throw IoError("import.world: " + std::string(e.what()));
+  }
+  ConfigTree tree;
+  try {
+    tree = config_tree_from_text(text, path);
+  } catch (const ConfigError& e) {
+    throw ConfigError("import.world: " + std::string(e.what()));
+  }
+  const YAML::Node& root = tree.root;
+  if (!root["world"]) {
+    throw ConfigError(where +
+                      ": no `world` section (give a resolved shoprl config, such as the "
+                      "RUN/config.yaml that shoprl traffic writes)");
+  }
+  try {
+    AppConfig world;
+    ConfigBinder binder(tree);
+    world.visit(binder);
+    binder.finish();
+  } catch (const ConfigError& e) {
+    throw ConfigError(where + ": does not load as a shoprl config: " + e.what());
+  }
+  return text;
+}
+
 void run_import(const ImportOptions& options, const GlobalOptions& global) {
   LoadedConfig loaded = load_app_config(options.config.file, options.config.overrides);
   ImportConfig& config = loaded.config.import;
@@ -37,16 +77,19 @@ void run_import(const ImportOptions& options, const GlobalOptions& global) {
   loaded.resolved_yaml = resolved_config_yaml(loaded.config);
   apply_logging(loaded.config, global.quiet);
   warn_unused_sections(loaded, "data import", {"import"});
+  StoreTruth truth;
+  truth.world_config_yaml = import_world_yaml(config.world);  // before anything is read
 
   const auto start = std::chrono::steady_clock::now();
   const SessionStore store =
       import_session_logs(config, loaded.config.run.seed, loaded.resolved_yaml);
-  write_session_store(store, options.output);
+  write_session_store(store, options.output, truth.empty() ? nullptr : &truth);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("wrote {}: {} sessions, {} events, {} items, {} impressions ({:.2f} s)",
                options.output, store.num_sessions(), store.num_events(), store.num_items(),
                store.impressions.size(), seconds);
+  if (!truth.empty()) spdlog::info("recorded the world of {} in /truth", config.world);
   if (store.provenance.rows_skipped > 0) {
     spdlog::warn("{} malformed rows were skipped (import.skip_bad_rows)",
                  store.provenance.rows_skipped);

@@ -25,6 +25,9 @@ void add_export_command(CLI::App& app, const GlobalOptions& global) {
     std::string name;
     std::int64_t version = 0;
     bool force = false;
+    std::string rule;
+    double temperature = 0;
+    double epsilon = -1;
   };
   auto options = std::make_shared<ExportOptions>();
   CLI::App* command = app.add_subcommand("export", torch_command_summary("", "export"));
@@ -36,6 +39,16 @@ void add_export_command(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--version", options->version,
                       "Version number (default 0: the next free one)");
   command->add_flag("--force", options->force, "Replace an existing version");
+  command
+      ->add_option("--rule", options->rule,
+                   "The slate rule the exported policy serves with (default: the agent's own "
+                   "evaluation rule); a stochastic one (boltzmann, epsilon_greedy) logs traffic "
+                   "that other policies can be evaluated on")
+      ->check(CLI::IsMember({"top_k", "boltzmann", "epsilon_greedy"}));
+  command->add_option("--temperature", options->temperature, "boltzmann: softmax temperature")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--epsilon", options->epsilon, "epsilon_greedy: exploration rate")
+      ->check(CLI::Range(0.0, 1.0));
   command->callback([options, &global] {
     AppConfig defaults;
     apply_logging(defaults, global.quiet);
@@ -48,6 +61,10 @@ void add_export_command(CLI::App& app, const GlobalOptions& global) {
     TrainedPolicy trained = load_trained_policy(
         options->checkpoint.empty() ? run : std::filesystem::path(options->checkpoint), "cpu");
     ExportedModel model = export_trained_policy(trained);
+    SlateRuleConfig& rule = model.metadata.slate_rule;
+    if (!options->rule.empty()) rule.rule = options->rule;
+    if (options->temperature > 0) rule.temperature = options->temperature;
+    if (options->epsilon >= 0) rule.epsilon = options->epsilon;
     const std::filesystem::path folder = write_policy_version(
         options->output, name, options->version, model.module, model.metadata, options->force);
     fmt::print(

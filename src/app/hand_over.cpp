@@ -31,14 +31,16 @@ struct Helper {
 
 Helper helper_of(HelperProgram helper) {
   if (helper == HelperProgram::kServe)
-    return {"shoprl-serve", "SHOPRL_SERVE_PROGRAM", "which runs `serve` and `bench serve`"};
+    return {"shoprl-serve", "SHOPRL_SERVE_PROGRAM",
+            "which runs `serve`, `bench serve`, `traffic` and `promote`"};
   return {"shoprl-torch", "SHOPRL_TORCH_PROGRAM", "which runs the commands that need LibTorch"};
 }
 
 }  // namespace
 
 HelperProgram helper_for_command(const std::string& parent, const std::string& name) {
-  const bool serving = name == "serve" && (parent.empty() || parent == "bench");
+  const bool serving = (name == "serve" && (parent.empty() || parent == "bench")) ||
+                       (parent.empty() && (name == "traffic" || name == "promote"));
   return serving ? HelperProgram::kServe : HelperProgram::kTorch;
 }
 

@@ -1,7 +1,7 @@
-// shoprl-serve's half of the command line (torch_parts.h): `serve` and `bench serve`, the
-// commands that need the HTTP server. They are a program of their own so that building the
-// program the quickstart needs (shoprl and shoprl-torch) does not compile the server
-// (docs/ARCHITECTURE.md, "Three programs").
+// shoprl-serve's half of the command line (torch_parts.h): `serve`, `bench serve`, `traffic`
+// and `promote`, the commands of serving and of the closed loop (docs/closed-loop.md). They are
+// a program of their own so that building the program the quickstart needs (shoprl and
+// shoprl-torch) does not compile the server (docs/ARCHITECTURE.md, "Three programs").
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
@@ -19,6 +19,8 @@ bool has_command(const std::string& parent, const std::string& name) {
 void add_command(CLI::App& parent, const std::string& name, const GlobalOptions& global) {
   const bool top_level = parent.get_parent() == nullptr;
   if (top_level && name == "serve") return add_serve_command(parent, global);
+  if (top_level && name == "traffic") return add_traffic_command(parent, global);
+  if (top_level && name == "promote") return add_promote_command(parent, global);
   if (!top_level && parent.get_name() == "bench" && name == "serve")
     return add_serve_bench_command(parent, global);
   throw Error("no LibTorch command '" + name + "' in shoprl-serve (app/serve_parts.cpp)");

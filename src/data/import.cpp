@@ -22,7 +22,11 @@ void check_columns(const RawLog& log, const std::string& format) {
       log.event_time_ms.size() == e && log.session_user.size() == log.session_keys.size() &&
       imp.session_key.size() == m && imp.slate.size() == m && imp.position.size() == m &&
       imp.reward.size() == m && imp.propensity.size() == m && imp.time_ms.size() == m &&
-      (imp.context.empty() || imp.context.rows() == m);
+      (imp.context.empty() || imp.context.rows() == m) &&
+      (imp.click.empty() || imp.click.size() == m) &&
+      (imp.purchase.empty() || imp.purchase.size() == m) &&
+      (imp.slate_propensity.empty() || imp.slate_propensity.size() == m) &&
+      (imp.prefix_propensity.empty() || imp.prefix_propensity.size() == m);
   if (!ok) throw Error("internal error: importer '" + format + "' produced ragged columns");
 }
 

@@ -2,6 +2,7 @@
 // to every format (event mapping, sessionisation, de-duplication, filters, split).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,21 @@ struct CsvColumnsConfig {
     v.field("user", user, "Column with the user id (\"\" = none)");
     v.field("price", price, "Column with the item price (\"\" = none)");
     v.field("category", category, "Column with the item category (\"\" = none)");
+  }
+};
+
+// Reward of each feedback event type, for formats whose log has feedback but no reward
+// (decision-log). The quickstart world pays click 0.2 and purchase 1.0 (env.click_reward,
+// env.purchase_reward): set these to match when the log came from that world.
+struct ImportRewardsConfig {
+  double click = 1;
+  double cart = 0;
+  double purchase = 0;
+
+  void visit(ConfigVisitor& v) {
+    v.field("click", click, "decision-log: reward of a click on a shown item");
+    v.field("cart", cart, "decision-log: reward of a cart event on a shown item");
+    v.field("purchase", purchase, "decision-log: reward of a purchase of a shown item");
   }
 };
 
@@ -62,12 +78,19 @@ struct ImportConfig {
   std::string timestamp_unit = "auto";
   CsvColumnsConfig csv;
   SplitConfig split;
+  ImportRewardsConfig rewards;
+  std::string catalogue = "";
+  std::string world = "";
+  std::string model = "";
+  std::int64_t version = 0;
 
   void visit(ConfigVisitor& v) {
-    v.field(
-        "format", format, "Log format (--format overrides)",
-        one_of({"retailrocket", "yoochoose", "diginetica", "otto", "open-bandit", "sessions-csv"}));
-    v.field("inputs", inputs, "Input files, plain or .gz, relative to the working directory (--input overrides)");
+    v.field("format", format, "Log format (--format overrides)",
+            one_of({"retailrocket", "yoochoose", "diginetica", "otto", "open-bandit",
+                    "sessions-csv", "decision-log"}));
+    v.field("inputs", inputs,
+            "Input files, plain or .gz, relative to the working directory (decision-log: also "
+            "log folders) (--input overrides)");
     v.field("events", events,
             "Raw event name -> click|cart|purchase|drop, laid over the format's defaults");
     v.field("sessionize", sessionize,
@@ -77,18 +100,37 @@ struct ImportConfig {
     v.field("session_gap_minutes", session_gap_minutes,
             "user_gap: inactivity that starts a new session; 0 = one session per user",
             at_least(0));
-    v.field("dedupe", dedupe, "Drop exact duplicate events (same session, item, type, time)");
+    v.field("dedupe", dedupe,
+            "Drop exact duplicate events (same session, item, type, time); decision-log keeps all");
     v.field("min_session_length", min_session_length,
             "Drop sessions with fewer events (applied first; SQN uses 3)", at_least(0));
     v.field("min_item_support", min_item_support,
-            "Then drop events of items seen fewer times (SQN uses 3)", at_least(1));
+            "Then drop events of items seen fewer times (SQN uses 3; not decision-log's events)",
+            at_least(1));
     v.field("skip_bad_rows", skip_bad_rows,
             "Count and skip malformed rows instead of stopping at the first");
     v.field("timestamp_unit", timestamp_unit,
             "Unit of numeric timestamps; auto guesses from magnitude",
             one_of({"auto", "s", "ms", "us"}));
+    v.field("catalogue", catalogue,
+            "decision-log: an exported model's metadata.json, version folder or model folder "
+            "(its highest version): its item_ids become the store's items, in order (\"\" = "
+            "items in order of first appearance)");
+    v.field("model", model,
+            "decision-log: keep only the decisions of this model (\"\" = every model)");
+    v.field("version", version,
+            "decision-log: keep only the decisions of this model version, one policy's traffic "
+            "(0 = every version)",
+            at_least(0));
+    v.field("world", world,
+            "A resolved shoprl config whose world made the log (e.g. RUN/config.yaml of shoprl "
+            "traffic), recorded as the store's /truth world config (\"\" = none)");
     v.section("csv", csv, "Columns of the generic sessions-csv format");
     v.section("split", split, "Train/valid/test assignment of sessions");
+    v.section("rewards", rewards,
+              "decision-log: reward per feedback event type on a shown item (the impressions' "
+              "reward column); the quickstart world pays click 0.2, purchase 1.0 "
+              "(env.click_reward, env.purchase_reward)");
   }
 
   // Cross-key checks (fractions sum to one, one-character delimiter); ConfigError naming keys.

@@ -50,6 +50,13 @@ const std::vector<ImporterInfo>& importers() {
         {"buy", "purchase"},
         {"transaction", "purchase"}},
        false},
+      // A unit's decisions are one history the server kept; its visits are cut at gaps.
+      {"decision-log",
+       "shoprl serve --log-dir folders (decisions.jsonl + feedback.jsonl): logged slates with "
+       "their propensities, feedback as rewards, the policy's histories as events",
+       &import_decision_log,
+       {{"click", "click"}, {"cart", "cart"}, {"purchase", "purchase"}},
+       true},
   };
   return list;
 }

@@ -36,5 +36,6 @@ void import_diginetica(const std::vector<std::filesystem::path>&, const ImportCo
 void import_otto(const std::vector<std::filesystem::path>&, const ImportConfig&, RawLog&);
 void import_open_bandit(const std::vector<std::filesystem::path>&, const ImportConfig&, RawLog&);
 void import_sessions_csv(const std::vector<std::filesystem::path>&, const ImportConfig&, RawLog&);
+void import_decision_log(const std::vector<std::filesystem::path>&, const ImportConfig&, RawLog&);
 
 }  // namespace shoprl

@@ -56,6 +56,7 @@ bool LineReader::next(std::string_view& line) {
       if (length > 0 && start[length - 1] == '\r') --length;
       line = std::string_view(start, length);
       ++line_number_;
+      line_terminated_ = true;
       return true;
     }
     if (!refill()) {
@@ -68,6 +69,7 @@ bool LineReader::next(std::string_view& line) {
       if (length > 0 && tail[length - 1] == '\r') --length;
       line = std::string_view(tail, length);
       ++line_number_;
+      line_terminated_ = false;
       return true;
     }
   }

@@ -29,6 +29,9 @@ class LineReader {
   bool next(std::string_view& line);
 
   std::uint64_t line_number() const { return line_number_; }  // 1-based, of the last line
+  // False when the line returned last ended the file without a "\n": the torn last line that a
+  // writer killed mid-line leaves behind.
+  bool line_terminated() const { return line_terminated_; }
   const std::string& path() const { return path_; }
   std::uint64_t bytes_consumed() const { return bytes_consumed_; }  // uncompressed
   // "file:line", the prefix of every row error.
@@ -44,6 +47,7 @@ class LineReader {
   std::size_t end_ = 0;
   bool eof_ = false;
   std::uint64_t line_number_ = 0;
+  bool line_terminated_ = true;
   std::uint64_t bytes_consumed_ = 0;
 };
 

@@ -177,8 +177,7 @@ void assign_splits(SessionStore& store, const std::vector<std::int64_t>& start_m
   const auto n_train =
       static_cast<std::size_t>(std::llround(config.train * static_cast<double>(n)));
   const auto n_valid = std::min(
-      n - n_train,
-      static_cast<std::size_t>(std::llround(config.valid * static_cast<double>(n))));
+      n - n_train, static_cast<std::size_t>(std::llround(config.valid * static_cast<double>(n))));
   store.session_split.assign(n, static_cast<std::int8_t>(Split::kTest));
   for (std::size_t i = 0; i < n; ++i) {
     Split split = Split::kTest;
@@ -195,7 +194,9 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   // 1-3: order, de-duplicate, cut.
   std::vector<std::size_t> key_offsets;
   std::vector<std::uint32_t> order = order_events(log, key_offsets);
-  if (options.dedupe) drop_duplicates(log, order, key_offsets);
+  // A decision log's events are what its policy saw: removing one would change a logged state.
+  const bool keep_events = log.events_are_policy_states;
+  if (options.dedupe && !keep_events) drop_duplicates(log, order, key_offsets);
   std::vector<SessionRange> sessions = cut_sessions(log, order, key_offsets, options);
   const std::vector<std::int64_t> impression_session = place_impressions(log, sessions);
 
@@ -218,7 +219,7 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   }
   std::vector<char> keep_item(raw_items, 0);
   for (std::size_t item = 0; item < raw_items; ++item) {
-    keep_item[item] = support[item] >= options.min_item_support;
+    keep_item[item] = keep_events || support[item] >= options.min_item_support;
   }
   for (std::size_t r = 0; r < log.impressions.size(); ++r) {
     keep_item[static_cast<std::size_t>(log.impressions.item[r])] = 1;
@@ -263,6 +264,7 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   for (std::size_t r = 0; r < log.impressions.size(); ++r) {
     referenced[static_cast<std::size_t>(log.impressions.item[r])] = 1;
   }
+  if (log.keep_all_items) std::fill(referenced.begin(), referenced.end(), 1);
 
   // Items: keep referenced ones in first-appearance order; remap event and impression items.
   std::vector<std::int32_t> new_item(raw_items, -1);
@@ -323,6 +325,10 @@ SessionStore preprocess(RawLog&& log, const PreprocessOptions& options) {
   out.reward = gather(imp.reward, rows);
   out.propensity = gather(imp.propensity, rows);
   out.time_ms = gather(imp.time_ms, rows);
+  if (!imp.click.empty()) out.click = gather(imp.click, rows);
+  if (!imp.purchase.empty()) out.purchase = gather(imp.purchase, rows);
+  if (!imp.slate_propensity.empty()) out.slate_propensity = gather(imp.slate_propensity, rows);
+  if (!imp.prefix_propensity.empty()) out.prefix_propensity = gather(imp.prefix_propensity, rows);
   if (!imp.context.empty()) out.context = gather_rows(std::move(log.impressions.context), rows);
 
   // 7: splits.

@@ -33,6 +33,9 @@ struct PreprocessOptions {
 //  6. sessions left with neither events nor impressions dropped; items no longer referenced
 //     dropped, the rest re-indexed densely, keeping their order of first appearance in the input;
 //  7. splits: random (seeded) or by session start time.
+// Two RawLog flags change this: events_are_policy_states skips step 2 and the item-support
+// drop of step 5 (a decision log's events are the states its policy saw); keep_all_items keeps
+// every interned item in step 6, referenced or not (a model's catalogue).
 SessionStore preprocess(RawLog&& log, const PreprocessOptions& options);
 
 // Step 7 alone, for stores built another way (generated logs): sets store.session_split from

@@ -22,6 +22,12 @@ struct RawImpressions {
   std::vector<double> propensity;  // logging probability of this item at this slot
   std::vector<std::int64_t> time_ms;
   FeatureTable context;  // one row per impression
+  // Optional columns (empty = not recorded), carried to StoreImpressions' columns of the same
+  // names: logs that know what the user did with each shown item and the joint propensities.
+  std::vector<std::int8_t> click;         // 0/1
+  std::vector<std::int8_t> purchase;      // 0/1; 1 requires click 1
+  std::vector<double> slate_propensity;   // P(the whole slate), equal on each of its rows
+  std::vector<double> prefix_propensity;  // P(slots 0..position as shown)
 
   std::size_t size() const { return item.size(); }
 };
@@ -41,6 +47,12 @@ struct RawLog {
   std::vector<std::int32_t> session_user;  // per session key: user index, or -1 unknown
   // True when a key is a user whose history may be cut into sessions at inactivity gaps.
   bool session_keys_are_users = false;
+  // True when the items interned are a catalogue to keep whole (a model's item ids, in its
+  // index order), even items no event or impression references.
+  bool keep_all_items = false;
+  // True when the events are the states a logging policy saw (decision logs): preprocessing
+  // must not change them, so dedupe and min_item_support leave them alone.
+  bool events_are_policy_states = false;
 
   std::vector<std::int32_t> event_session;  // session key index
   std::vector<std::int32_t> event_item;

@@ -46,6 +46,13 @@ void place_logged_state(SyntheticEnv& env, const SessionStore& store, std::size_
   env.set_history(i, items.data(), types.data(), static_cast<std::int64_t>(items.size()));
 }
 
+bool users_are_world_users(const SessionStore& store) {
+  if (store.session_user.empty()) return false;
+  for (std::size_t u = 0; u < store.user_raw_id.size(); ++u)
+    if (store.user_raw_id[u] != fmt::format("u{}", u)) return false;
+  return true;
+}
+
 std::vector<std::size_t> first_rows_of_slates(const SessionStore& store,
                                               const std::vector<std::size_t>& rows) {
   std::vector<std::size_t> first;

@@ -40,6 +40,11 @@ std::vector<std::size_t> first_rows_of_slates(const SessionStore& store,
 void place_logged_state(SyntheticEnv& env, const SessionStore& store, std::size_t row,
                         std::size_t i);
 
+// Whether the store's users are the world's users by index, as `shoprl data synth` writes them
+// (user u is "u<u>"). Stores imported from served traffic number their visitors otherwise, and
+// their logged states cannot be put back into the world.
+bool users_are_world_users(const SessionStore& store);
+
 // The value above over the slates that begin at `slate_rows` (store impression rows). The store
 // must come from `world` (session_user gives the world's user index) with `env_config`'s slate
 // size; `draws` slates of the policy per state (1 is exact for a deterministic policy). Error

@@ -37,6 +37,10 @@ struct EvaluationReport {
   // What Estimate::true_value holds: "true value" (the synthetic world's) or "yardstick" (an
   // on-policy value of the evaluation policy's own logs: true_value.h).
   std::string true_value_label = "true value";
+  // The evaluated policy's true value per session in the world that wrote the logs (a Monte
+  // Carlo run), whatever units the estimates are in; NaN when unknown.
+  double true_session_value = kNaN;
+  double true_session_value_std_error = kNaN;
 };
 
 // Writes dir/report.json, dir/report.md and dir/index.html, each atomically; creates dir.

@@ -18,10 +18,12 @@
 #include "env/world_config.h"
 #include "eval/evaluate_config.h"
 #include "eval/ope_config.h"
+#include "eval/promote_config.h"
 #include "eval/reward_model.h"
 #include "policy/policy_config.h"
 #include "sim/fidelity_config.h"
 #include "sim/sim_config.h"
+#include "traffic/traffic_config.h"
 
 namespace shoprl {
 
@@ -42,6 +44,8 @@ struct AppConfig {
   PolicyNetworkConfig policy;
   AgentConfig agent;
   TrainConfig train;
+  TrafficConfig traffic;
+  PromoteConfig promote;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
@@ -67,6 +71,10 @@ struct AppConfig {
     v.section("train", train,
               "The training run: experience source, length, checkpoints, evaluation "
               "(shoprl train)");
+    v.section("traffic", traffic,
+              "Synthetic shoppers of the world played against a running server (shoprl traffic)");
+    v.section("promote", promote,
+              "The off-policy gate that publishes a candidate policy (shoprl promote)");
   }
 };
 

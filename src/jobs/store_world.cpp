@@ -66,7 +66,7 @@ std::optional<PolicyValue> world_policy_in_logged_states(
     const std::string& store_path, const SessionStore& store,
     const std::vector<std::size_t>& impression_rows, const PolicyConfig& policy, int draws,
     std::uint64_t seed) {
-  if (store.session_user.empty()) return std::nullopt;
+  if (!users_are_world_users(store)) return std::nullopt;
   const StoreWorld recorded = store_world(store_path);
   if (!recorded.world) return std::nullopt;
   const EnvConfig& env = recorded.synth.env;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "agent/agent_factory.h"
+#include "agent/checkpoint.h"
 #include "agent/trainer.h"
 #include "core/interrupted_error.h"
 #include "core/seconds_since.h"
@@ -37,6 +38,26 @@ const std::set<std::string>& resumable_keys() {
                                              "run.name",
                                              "run.output_dir"};
   return keys;
+}
+
+// train.init_from: the weights and optimizer state of another run's checkpoint, checked before
+// the run folder is touched. ConfigError naming the key for another agent kind; the
+// checkpoint's own Error naming the parameter for another catalogue or network shape.
+void start_from_checkpoint(Agent& agent, const LoadedConfig& loaded, const std::string& path) {
+  require_input(loaded, "train.init_from", path, InputKind::kFolder,
+                "`shoprl train` (its run folder, or its checkpoint/)");
+  std::filesystem::path folder = path;
+  if (std::filesystem::exists(checkpoint_folder(folder) / "state.json"))
+    folder = checkpoint_folder(folder);
+  const CheckpointReader reader(folder);
+  const std::string kind = reader.meta().value("agent", std::string());
+  if (kind != agent.kind())
+    throw ConfigError(fmt::format("train.init_from ({}): {} holds a '{}' agent; agent.kind is '{}'",
+                                  loaded.origin_of("train.init_from"), folder.string(), kind,
+                                  agent.kind()));
+  agent.load(reader);
+  spdlog::info("starting from {} (iteration {} of its run)", folder.string(),
+               reader.meta().value("iteration", std::int64_t{0}));
 }
 
 }  // namespace
@@ -70,6 +91,9 @@ TrainJobResult run_train_job(const LoadedConfig& loaded, RunFolderMode mode) {
   check_run_folder(trainer.run_dir, mode,
                    fmt::format("`shoprl train --resume {}`", trainer.run_dir.string()));
   if (resume) check_checkpoint(checkpoint_folder(trainer.run_dir), trainer, *agent);
+  // A resumed run restores its own checkpoint, which already holds what it started from.
+  if (!resume && !config.train.init_from.empty())
+    start_from_checkpoint(*agent, loaded, config.train.init_from);
   RunContext run = open_run(loaded, mode, checkpoint_folder(trainer.run_dir).filename().string());
   spdlog::info("agent {} on {} ({} items, slate {}), {} iterations", config.agent.kind, device,
                setup.inputs.num_items, config.env.slate_size, config.train.iterations);

@@ -266,10 +266,12 @@ EvaluationReport evaluate_scoring_policy_on_logs(const SessionStore& store,
         monte_carlo_policy_value(*options.world, env, policy, options.truth_episodes,
                                  options.truth_batch_size, derive_seed(seed, kTruthStream));
     const PolicyValue value{options.name, truth.value, truth.std_error, truth.episodes};
+    report.true_session_value = truth.value;
+    report.true_session_value_std_error = truth.std_error;
     // Per slate and per round: the policy in the states the log visited (needs the sessions'
     // users, which synthetic stores record).
     std::optional<PolicyValue> in_logged_states;
-    if (!store.session_user.empty() && !one_slate_per_session(rounds)) {
+    if (users_are_world_users(store) && !one_slate_per_session(rounds)) {
       const LoggedStateValue logged = logged_state_value(
           *options.world, env, store, first_rows_of_slates(store, store_rounds.impression_row),
           policy, kLoggedStateDraws, derive_seed(seed, kLoggedStateStream));

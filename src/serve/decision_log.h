@@ -6,8 +6,8 @@
 // thread every `flush_ms` (and at once when a buffer passes 1 MiB), each time in one write(2)
 // of whole lines to a file opened O_APPEND. So a crash never corrupts an earlier line: a
 // `kill -9` loses at most the lines of the last `flush_ms` (and can leave one torn last line,
-// which readers skip), and a clean stop (close(), SIGTERM in `shoprl serve`) writes everything
-// and fsyncs. A power loss can lose what the operating system had not yet written.
+// which the decision-log import names and --skip-bad-rows passes over), and a clean stop
+// (close(), SIGTERM in `shoprl serve`) writes everything and fsyncs. A power loss can lose what the operating system had not yet written.
 #pragma once
 
 #include <condition_variable>

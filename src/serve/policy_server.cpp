@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/seconds_since.h"
 #include "core/seeding.h"
+#include "core/text_digest.h"
 #include "serve/json_text.h"
 #include "serve/one_math_thread.h"
 #include "serve/recommendation.h"
@@ -22,6 +23,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kJson = "application/json";
+// The seed stream of requests that carry their own request_id.
+constexpr std::uint64_t kNamedRequestStream = 0x1d5eed;
 
 void send_error(httplib::Response& res, int status, const std::string& message,
                 const std::string& field = "") {
@@ -151,7 +154,12 @@ void PolicyServer::install_routes() {
                 const RecommendRequest request = parse_recommend_request(req.body);
                 const std::shared_ptr<const ServedModel> model = registry_->get(name);
                 if (!model) throw RequestError(404, "model", "no such model: " + name);
-                const std::uint64_t seed = derive_seed(options_.seed, number);
+                // A request that names itself draws from its id, so that a client replaying
+                // the same requests gets the same slates (reproducible traffic, e2e tests).
+                const std::uint64_t seed = request.request_id.empty()
+                                               ? derive_seed(options_.seed, number)
+                                               : derive_seed(options_.seed, kNamedRequestStream,
+                                                             text_hash(request.request_id));
                 const std::string id =
                     request.request_id.empty() ? fmt::format("r{:016x}", seed) : request.request_id;
                 const Decision decision = decide(*model, request, seed, options_.marginal_samples);

@@ -146,6 +146,67 @@ TEST(Preprocess, KeepsImpressionSessionsWithoutEventsAndTheirItems) {
   EXPECT_EQ(store.impressions.reward, (std::vector<float>{0.0f, 1.0f}));
 }
 
+// A decision log's events are the states its policy saw: neither dedupe nor the item-support
+// filter may remove one (the same log without the flag loses three of its five events).
+TEST(Preprocess, PolicyStateEventsSurviveDedupeAndItemSupport) {
+  const std::vector<Row> rows = {
+      {"u", "a", 0, 1}, {"u", "a", 0, 1}, {"u", "b", 0, 2}, {"u", "a", 0, 3}, {"u", "c", 1, 4}};
+  PreprocessOptions options = plain();
+  options.dedupe = true;
+  options.min_item_support = 2;
+  EXPECT_EQ(preprocess(make_log(rows), options).num_events(), 2u);  // a(1), a(3)
+  RawLog log = make_log(rows);
+  log.events_are_policy_states = true;
+  SessionStore store = preprocess(std::move(log), options);
+  EXPECT_EQ(session_items(store, 0), (std::vector<std::string>{"a", "a", "b", "a", "c"}));
+  EXPECT_EQ(store.event_time_ms, (std::vector<std::int64_t>{1, 1, 2, 3, 4}));
+}
+
+TEST(Preprocess, KeepAllItemsKeepsUnreferencedItemsInInternedOrder) {
+  const auto catalogue_log = [] {
+    RawLog log;
+    for (const char* id : {"never", "b", "a", "also-never"}) log.items.intern(id);
+    log.add_event(log.intern_session("s"), log.items.find("a"), 0, 1);
+    log.add_event(log.intern_session("s"), log.items.find("b"), 0, 2);
+    return log;
+  };
+  EXPECT_EQ(preprocess(catalogue_log(), plain()).item_raw_id, (std::vector<std::string>{"b", "a"}));
+  RawLog log = catalogue_log();
+  log.keep_all_items = true;
+  const SessionStore store = preprocess(std::move(log), plain());
+  EXPECT_EQ(store.item_raw_id, (std::vector<std::string>{"never", "b", "a", "also-never"}));
+  EXPECT_EQ(store.event_item, (std::vector<std::int32_t>{2, 1}));
+}
+
+// The optional impression columns follow their rows when impressions are re-ordered by session.
+TEST(Preprocess, CarriesOptionalImpressionColumnsWithTheirRows) {
+  RawLog log;
+  const std::int32_t late = log.intern_session("late");
+  const std::int32_t early = log.intern_session("early");
+  const std::int32_t item = log.items.intern("i");
+  RawImpressions& imp = log.impressions;
+  for (const std::int32_t key : {early, late}) {  // session "early" is index 1, written first
+    imp.session_key.push_back(key);
+    imp.slate.push_back(key);
+    imp.item.push_back(item);
+    imp.position.push_back(0);
+    imp.reward.push_back(0);
+    imp.propensity.push_back(0.5);
+    imp.time_ms.push_back(10);
+    imp.click.push_back(key == early ? 1 : 0);
+    imp.purchase.push_back(key == early ? 1 : 0);
+    imp.slate_propensity.push_back(key == early ? 0.25 : 0.125);
+    imp.prefix_propensity.push_back(key == early ? 0.5 : 0.375);
+  }
+  const SessionStore store = preprocess(std::move(log), plain());
+  ASSERT_EQ(store.session_raw_id, (std::vector<std::string>{"late", "early"}));
+  EXPECT_EQ(store.impressions.session, (std::vector<std::int64_t>{0, 1}));
+  EXPECT_EQ(store.impressions.click, (std::vector<std::int8_t>{0, 1}));
+  EXPECT_EQ(store.impressions.purchase, (std::vector<std::int8_t>{0, 1}));
+  EXPECT_EQ(store.impressions.slate_propensity, (std::vector<double>{0.125, 0.25}));
+  EXPECT_EQ(store.impressions.prefix_propensity, (std::vector<double>{0.375, 0.5}));
+}
+
 TEST(Preprocess, RandomSplitHasTheConfiguredSizesAndDependsOnlyOnTheSeed) {
   std::vector<Row> rows;
   std::vector<std::string> keys;

@@ -16,9 +16,9 @@ namespace {
 
 using testing::run_command;
 
-std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+std::string obd_quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
-nlohmann::json read_json(const std::filesystem::path& path) {
+nlohmann::json read_obd_json(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -28,26 +28,26 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 TEST(RealDataOpe, BtsClickRateFromRandomLogsLiesInTheIntervals) {
   SHOPRL_REQUIRE_SHARED_DATA("open-bandit-dataset");
   const std::filesystem::path obd = testing::shared_data_dir() / "open-bandit-dataset";
-  const std::string shoprl = quoted(testing::shoprl_binary());
+  const std::string shoprl = obd_quoted(testing::shoprl_binary());
   const std::string import_config =
-      quoted(testing::source_dir() / "configs/import-open-bandit.yaml");
+      obd_quoted(testing::source_dir() / "configs/import-open-bandit.yaml");
   testing::TempDir dir;
   for (const char* policy : {"random", "bts"}) {
     const auto imported = run_command(shoprl + " -q data import --config " + import_config +
-                                      " -i " + quoted(obd / policy / "men/men.csv") + " -i " +
-                                      quoted(obd / policy / "men/item_context.csv") + " -o " +
-                                      quoted(dir / (std::string(policy) + ".h5")));
+                                      " -i " + obd_quoted(obd / policy / "men/men.csv") + " -i " +
+                                      obd_quoted(obd / policy / "men/item_context.csv") + " -o " +
+                                      obd_quoted(dir / (std::string(policy) + ".h5")));
     ASSERT_EQ(imported.exit_code, 0) << imported.output;
   }
   const std::string evaluate = shoprl + " -q evaluate --config " +
-                               quoted(testing::source_dir() / "configs/evaluate-obd-men.yaml") +
-                               " --set run.output_dir=" + quoted(dir.path()) +
-                               " --set evaluate.policy.store=" + quoted(dir / "bts.h5");
+                               obd_quoted(testing::source_dir() / "configs/evaluate-obd-men.yaml") +
+                               " --set run.output_dir=" + obd_quoted(dir.path()) +
+                               " --set evaluate.policy.store=" + obd_quoted(dir / "bts.h5");
   // The yardstick: the bts logs' own click rate (their on-policy value).
-  const auto on_policy =
-      run_command(evaluate + " --set run.name=bts --set evaluate.store=" + quoted(dir / "bts.h5"));
+  const auto on_policy = run_command(
+      evaluate + " --set run.name=bts --set evaluate.store=" + obd_quoted(dir / "bts.h5"));
   ASSERT_EQ(on_policy.exit_code, 0) << on_policy.output;
-  const double bts_rate = read_json(dir / "bts/report/report.json")
+  const double bts_rate = read_obd_json(dir / "bts/report/report.json")
                               .at("logging_policy_values")
                               .at("round")
                               .at("value")
@@ -55,9 +55,9 @@ TEST(RealDataOpe, BtsClickRateFromRandomLogsLiesInTheIntervals) {
   EXPECT_NEAR(bts_rate, 69.0 / 10000, 1e-12);  // PROVENANCE.md: 69 clicks in 10,000 rounds
 
   const auto off_policy = run_command(
-      evaluate + " --set run.name=random --set evaluate.store=" + quoted(dir / "random.h5"));
+      evaluate + " --set run.name=random --set evaluate.store=" + obd_quoted(dir / "random.h5"));
   ASSERT_EQ(off_policy.exit_code, 0) << off_policy.output;
-  const auto json = read_json(dir / "random/report/report.json");
+  const auto json = read_obd_json(dir / "random/report/report.json");
   EXPECT_NEAR(json.at("logging_policy_values").at("round").at("value").get<double>(), 46.0 / 10000,
               1e-12);
   // The importance-weighted estimators' 95% intervals hold the on-policy rate (measured:

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -83,6 +84,94 @@ TEST(ServeCli, QuickstartExportServeCurlThenSigtermWritesEveryDecision) {
   const std::string decisions = read_file_text(dir / "log" / "decisions.jsonl");
   EXPECT_EQ(std::count(decisions.begin(), decisions.end(), '\n'), 3) << decisions;
   EXPECT_NE(read_file_text(dir / "log" / "feedback.jsonl").find("\"r1\""), std::string::npos);
+}
+
+// The closed loop as a user runs it (docs/closed-loop.md): a shrunk quickstart's agent exported
+// with a sampling rule and served; `shoprl traffic` plays the world's shoppers against it; the
+// decision log is imported with the world recorded; `shoprl promote` refuses the same policy
+// as a candidate (it cannot be better than itself) and publishes it when the margin allows,
+// and the server then serves the new version.
+TEST(ServeCli, TrafficImportPromoteAndHotReload) {
+  testing::TempDir dir;
+  const std::string in_dir = "cd '" + dir.path().string() + "' && ";
+  const std::string world = " --set world.items=200";
+  const auto quickstart = run_command(
+      in_dir + shoprl() + " -q quickstart --set synth.sessions=60 --set synth.value_episodes=20" +
+      world +
+      " --set sim.ensemble=1 --set sim.training.epochs=1 --set train.iterations=2"
+      " --set train.users=16 --set train.eval_sessions=20 --set train.final_eval_sessions=20");
+  ASSERT_EQ(quickstart.exit_code, 0) << quickstart.output;
+  for (const char* repository : {"models", "candidates"}) {
+    const auto exported = run_command(in_dir + shoprl() +
+                                      " -q export --run runs/quickstart/agent --name shop"
+                                      " --rule boltzmann --temperature 1 --output " +
+                                      repository);
+    ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  }
+  pid_t pid = -1;
+  const int port = start_server({"--models", (dir / "models").string(), "--port", "0", "--log-dir",
+                                 (dir / "log").string(), "--poll-seconds", "0"},
+                                dir / "serve.out", pid);
+  ASSERT_GT(port, 0) << read_file_text(dir / "serve.out");
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  // The quickstart's world (its config, shrunk as above), under a run name of its own.
+  const std::string config = " -c '" +
+                             (testing::source_dir() / "configs/quickstart.yaml").string() +
+                             "' --set run.name=traffic";
+
+  // Only loopback; refused before anything is written.
+  const auto remote = run_command(in_dir + shoprl() + " -q traffic" + config + world +
+                                  " --model shop --url http://10.1.2.3:8000 2>&1");
+  EXPECT_EQ(remote.exit_code, 3) << remote.output;
+  EXPECT_NE(remote.output.find("traffic.url: 'http://10.1.2.3:8000' is not on the loopback"),
+            std::string::npos)
+      << remote.output;
+  EXPECT_FALSE(fs::exists(dir / "runs/traffic"));
+
+  const auto traffic = run_command(in_dir + shoprl() + " -q traffic" + config + world +
+                                   " --model shop --sessions 40 --url " + url);
+  ASSERT_EQ(traffic.exit_code, 0) << traffic.output;
+  EXPECT_NE(traffic.output.find("served policy's on-policy value"), std::string::npos);
+  const auto summary = nlohmann::json::parse(read_file_text(dir / "runs/traffic/traffic.json"));
+  EXPECT_EQ(summary.at("sessions"), 40);
+  const auto decisions = summary.at("decisions").get<std::int64_t>();
+  EXPECT_GE(decisions, 40);
+
+  const auto imported = run_command(
+      in_dir + shoprl() +
+      " -q data import -f decision-log -i log -o served.h5 --set import.catalogue=models/shop"
+      " --set import.world=runs/traffic/config.yaml --set import.rewards.click=0.2"
+      " --set import.rewards.purchase=1.0 --set import.split.train=0.5"
+      " --set import.split.valid=0 --set import.split.test=0.5");
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+
+  const std::string promote = in_dir + shoprl() +
+                              " -q promote --candidate candidates/shop --logs served.h5"
+                              " --repository models --name shop --set evaluate.split=test"
+                              " --set evaluate.true_value_sessions=200 --set ope.reward_max=1.2"
+                              " --set promote.estimator=sips";
+  const auto refused = run_command(promote + " --set run.name=gate-1");
+  ASSERT_EQ(refused.exit_code, 0) << refused.output;
+  EXPECT_NE(refused.output.find("refused"), std::string::npos) << refused.output;
+  auto decision = nlohmann::json::parse(read_file_text(dir / "runs/gate-1/decision.json"));
+  EXPECT_EQ(decision.at("decision"), "refused");
+  EXPECT_FALSE(std::isnan(decision.at("candidate_true_session_value").get<double>()));
+  EXPECT_FALSE(fs::exists(dir / "models/shop/2"));
+
+  const auto published = run_command(promote + " --set run.name=gate-2 --set promote.margin=-1");
+  ASSERT_EQ(published.exit_code, 0) << published.output;
+  decision = nlohmann::json::parse(read_file_text(dir / "runs/gate-2/decision.json"));
+  EXPECT_EQ(decision.at("decision"), "published") << decision.dump();
+  EXPECT_EQ(decision.at("published_version"), 2);
+  EXPECT_EQ(read_file_text(dir / "models/shop/2/model.pt"),
+            read_file_text(dir / "candidates/shop/1/model.pt"));
+  const auto reloaded = run_command("curl -s -X POST " + url + "/v1/models/shop/load -d ''");
+  EXPECT_NE(reloaded.output.find("\"serving\":2"), std::string::npos) << reloaded.output;
+
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file_text(dir / "serve.out");
 }
 
 }  // namespace

@@ -1,0 +1,108 @@
+// `shoprl promote`: the off-policy gate of the closed loop. The candidate (an exported policy)
+// is evaluated on the served logs exactly as `shoprl evaluate` would (evaluate.policy.kind
+// exported), the chosen estimator's lower confidence bound is compared with the served
+// policy's own value on those logs (eval/promotion_gate.h), and only a candidate that clears it
+// is copied into the repository as the served model's next version, which the running server
+// then hot-reloads. The run folder keeps the report and decision.json, published or not.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <memory>
+
+#include "app/command_summaries.h"
+#include "app/commands.h"
+#include "app/overwrite_flag.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "data/session_store_io.h"
+#include "eval/evaluation_report.h"
+#include "eval/promotion_gate.h"
+#include "jobs/app_config.h"
+#include "jobs/checkpoint_evaluation.h"
+#include "jobs/config_paths.h"
+#include "jobs/policy_publication.h"
+#include "jobs/run_context.h"
+
+namespace shoprl {
+
+void add_promote_command(CLI::App& app, const GlobalOptions& global) {
+  struct PromoteOptions {
+    ConfigOptions config;
+    std::string candidate;
+    std::string logs;
+    std::string repository;
+    std::string name;
+    bool overwrite = false;
+  };
+  auto options = std::make_shared<PromoteOptions>();
+  CLI::App* command = app.add_subcommand("promote", torch_command_summary("", "promote"));
+  add_config_options(*command, options->config);
+  command->add_option("--candidate", options->candidate,
+                      "The exported candidate: REPOSITORY/NAME or a version folder "
+                      "(evaluate.policy.model)");
+  command->add_option("--logs", options->logs,
+                      "The served logs as a session store (data import --format decision-log; "
+                      "evaluate.store)");
+  command->add_option("--repository", options->repository,
+                      "Where the served model lives (promote.repository)");
+  command->add_option("--name", options->name, "The served model (promote.name)");
+  add_overwrite_flag(*command, options->overwrite);
+  command->callback([options, &global] {
+    std::vector<std::string> overrides = {"evaluate.policy.kind=exported"};
+    overrides.insert(overrides.end(), options->config.overrides.begin(),
+                     options->config.overrides.end());
+    if (!options->candidate.empty())
+      overrides.push_back("evaluate.policy.model=" + options->candidate);
+    if (!options->logs.empty()) overrides.push_back("evaluate.store=" + options->logs);
+    if (!options->repository.empty())
+      overrides.push_back("promote.repository=" + options->repository);
+    if (!options->name.empty()) overrides.push_back("promote.name=" + options->name);
+    const LoadedConfig loaded = load_app_config(options->config.file, overrides, "promote");
+    const AppConfig& config = loaded.config;
+    apply_logging(config, global.quiet);
+    warn_unused_sections(loaded, "promote", {"evaluate", "ope", "reward_model", "promote"});
+    // Every check before the run folder or the repository is touched.
+    require_session_store(loaded, "evaluate.store", config.evaluate.store);
+    require_input(loaded, "evaluate.policy.model", config.evaluate.policy.model, InputKind::kFolder,
+                  "`shoprl export --run RUN --output REPOSITORY`");
+    if (config.promote.repository.empty() || config.promote.name.empty())
+      throw ConfigError(
+          "promote.repository, promote.name: name the served model the candidate would replace "
+          "(--repository REPOSITORY --name NAME)");
+    check_publishable(config.evaluate.policy.model, config.promote.repository, config.promote.name,
+                      "evaluate.policy.model");
+    const RunFolderMode mode = run_folder_mode(options->overwrite);
+    check_run_folder(run_directory(config), mode);
+    const SessionStore store = read_session_store(config.evaluate.store);
+
+    RunContext run = open_run(loaded, mode);
+    EvaluationReport report = evaluate_trained_policy_on_logs(loaded, store, run.seed);
+    report.title = fmt::format("Promotion gate: {}", config.run.name);
+    write_evaluation_report(report, (run.dir / "report").string());
+    const PromotionDecision decision = decide_promotion(report, config.promote);
+    const std::int64_t version =
+        decision.publish ? publish_policy_version(config.evaluate.policy.model,
+                                                  config.promote.repository, config.promote.name)
+                         : 0;
+    write_file_atomic(
+        run.dir / "decision.json",
+        promotion_decision_json(decision, config.evaluate.policy.model, config.evaluate.store,
+                                config.ope.confidence, version));
+    run.finish();
+    fmt::print("{}\n", decision.reason);
+    fmt::print("candidate {} per {}: {:.6f}, {:.0f}% interval [{:.6f}, {:.6f}]{}\n",
+               decision.candidate.estimator, decision.candidate.unit, decision.candidate.value,
+               100 * config.ope.confidence, decision.candidate.ci.low, decision.candidate.ci.high,
+               std::isnan(decision.candidate.true_value)
+                   ? ""
+                   : fmt::format("; true value {:.6f}", decision.candidate.true_value));
+    fmt::print("served policy's value on its logs: {:.6f} [{:.6f}, {:.6f}]\n",
+               decision.served.value, decision.served.ci.low, decision.served.ci.high);
+    if (decision.publish)
+      fmt::print("published {}/{}/{}\n", config.promote.repository, config.promote.name, version);
+    fmt::print("decision: {}\n", (run.dir / "decision.json").string());
+  });
+}
+
+}  // namespace shoprl

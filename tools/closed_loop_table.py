@@ -1,0 +1,131 @@
+"""The table and plot of tools/closed-loop.sh: per round, the served policy's value in the world
+(the mean return of that round's shoppers, with its standard error), the gate's estimate of the
+candidate with its interval against the served policy's value on the same logs, the
+candidate's true value (a Monte Carlo run in the world), and the decision.
+
+    python3 tools/closed_loop_table.py OUT ROUNDS   # writes OUT/rounds.{md,json,svg}
+"""
+import json
+import math
+import sys
+
+
+def world_values(path):
+    """The true values `shoprl data synth` printed: name -> (value, std error)."""
+    values = {}
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 4 and parts[0] != "true":
+            try:
+                values[parts[0].split(":")[0]] = (float(parts[1]), float(parts[2]))
+            except ValueError:
+                pass
+    return values
+
+
+def number(value):
+    """JSON null (no value known) as NaN."""
+    return float("nan") if value is None else float(value)
+
+
+def rows_of(out, rounds):
+    rows = []
+    for r in range(1, rounds + 1):
+        traffic = json.load(open(f"{out}/traffic-{r}/traffic.json"))
+        decision = json.load(open(f"{out}/promote-{r}/decision.json"))
+        versions = sorted(int(v) for v in traffic["decisions_by_version"])
+        estimate = decision["candidate_estimate"]
+        rows.append({
+            "round": r,
+            "served_version": versions[-1],
+            "served_value": traffic["mean_return"],
+            "served_std_error": traffic["std_error"],
+            "estimator": estimate["estimator"],
+            "unit": estimate["unit"],
+            "candidate_estimate": estimate["value"],
+            "candidate_ci": [estimate["ci_low"], estimate["ci_high"]],
+            "served_on_logs": decision["served_value"]["value"],
+            "candidate_true_value": number(decision["candidate_true_session_value"]),
+            "candidate_true_std_error": number(decision["candidate_true_session_value_std_error"]),
+            "decision": decision["decision"],
+            "published_version": decision.get("published_version"),
+        })
+    return rows
+
+
+def markdown(rows, world):
+    lines = [
+        "| round | served version | served value in the world (per session) | gate: candidate "
+        f"{rows[0]['estimator']} per {rows[0]['unit']} [95% interval] | served on the same logs | "
+        "candidate's true value (per session) | decision |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        low, high = row["candidate_ci"]
+        lines.append(
+            f"| {row['round']} | {row['served_version']} | {row['served_value']:.3f} ± "
+            f"{row['served_std_error']:.3f} | {row['candidate_estimate']:.4f} [{low:.4f}, "
+            f"{high:.4f}] | {row['served_on_logs']:.4f} | {row['candidate_true_value']:.3f} ± "
+            f"{row['candidate_true_std_error']:.3f} | {row['decision']}"
+            + (f" (version {row['published_version']})" if row["published_version"] else "")
+            + " |")
+    for name in ("logging", "oracle"):
+        if name in world:
+            lines.append(f"\n{name} policy's true value: {world[name][0]:.3f} ± {world[name][1]:.3f} per session")
+    return "\n".join(lines) + "\n"
+
+
+def svg(rows, world):
+    width, height, left, right, top, bottom = 640, 360, 70, 20, 30, 50
+    values = [r["served_value"] for r in rows] + [r["candidate_true_value"] for r in rows]
+    values += [v for name, (v, _) in world.items() if name in ("logging", "oracle")]
+    low, high = min(values) * 0.9, max(values) * 1.05
+    n = len(rows)
+    x = lambda i: left + (width - left - right) * (i + 0.5) / n
+    y = lambda v: top + (height - top - bottom) * (1 - (v - low) / (high - low))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             'font-family="sans-serif" font-size="12">',
+             f'<text x="{left}" y="18">Closed loop on the quickstart world: true value per session</text>']
+    for name, colour in (("logging", "#888"), ("oracle", "#2a2")):
+        if name in world:
+            v = world[name][0]
+            parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                         f'stroke="{colour}" stroke-dasharray="4 3"/>')
+            parts.append(f'<text x="{width - right - 4}" y="{y(v) - 4:.1f}" text-anchor="end" '
+                         f'fill="{colour}">{name} {v:.2f}</text>')
+    for i in range(5):
+        v = low + (high - low) * i / 4
+        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.2f}</text>')
+    for i, row in enumerate(rows):
+        cx = x(i)
+        parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 18}" text-anchor="middle">round {row["round"]}</text>')
+        se = row["served_std_error"]
+        parts.append(f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(row["served_value"] - 2 * se):.1f}" '
+                     f'y2="{y(row["served_value"] + 2 * se):.1f}" stroke="#24c"/>')
+        parts.append(f'<circle cx="{cx:.1f}" cy="{y(row["served_value"]):.1f}" r="4" fill="#24c"/>')
+        published = row["decision"] == "published"
+        parts.append(f'<rect x="{cx + 10:.1f}" y="{y(row["candidate_true_value"]) - 4:.1f}" width="8" height="8" '
+                     f'fill="{"#e80" if published else "none"}" stroke="#e80"/>')
+    parts.append(f'<text x="{left}" y="{height - 10}"><tspan fill="#24c">● served policy (±2 s.e.)</tspan>'
+                 '  <tspan fill="#e80">■ candidate, published  □ refused (true values)</tspan></text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def main():
+    out, rounds = sys.argv[1], int(sys.argv[2])
+    world = world_values(f"{out}/world-values.txt")
+    rows = rows_of(out, rounds)
+    json.dump({"rounds": rows, "world": world}, open(f"{out}/rounds.json", "w"), indent=2)
+    open(f"{out}/rounds.md", "w").write(markdown(rows, world))
+    open(f"{out}/rounds.svg", "w").write(svg(rows, world))
+    print(markdown(rows, world))
+    unsafe = [r["round"] for r in rows if r["decision"] == "published"
+              and r["candidate_true_value"] < r["served_value"] - 2 * r["served_std_error"]]
+    if unsafe:
+        print(f"published a candidate worse than the served policy in rounds {unsafe}")
+    if any(math.isnan(r["candidate_true_value"]) for r in rows):
+        print("some candidates have no true value (the store recorded no world)")
+
+
+main()
