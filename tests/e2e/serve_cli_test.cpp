@@ -23,6 +23,15 @@ using testing::run_command;
 using testing::shoprl;
 namespace fs = std::filesystem;
 
+// A failed assertion returns from the test early: the server it started must not outlive it.
+// Set the pid to -1 once the test has reaped the server itself.
+struct KillAtExit {
+  pid_t& pid;
+  ~KillAtExit() {
+    if (pid > 0 && ::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
+  }
+};
+
 // Starts `shoprl serve` with its output in `output`; the port it printed, or -1.
 int start_server(std::vector<std::string> arguments, const fs::path& output, pid_t& pid) {
   arguments.insert(arguments.begin(), "serve");
@@ -58,6 +67,7 @@ TEST(ServeCli, QuickstartExportServeCurlThenSigtermWritesEveryDecision) {
   const int port = start_server(
       {"--models", (dir / "models").string(), "--port", "0", "--log-dir", (dir / "log").string()},
       dir / "serve.out", pid);
+  const KillAtExit kill_at_exit{pid};
   ASSERT_GT(port, 0) << read_file_text(dir / "serve.out");
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   const auto ready = run_command("curl -s " + url + "/v2/health/ready");
@@ -80,6 +90,7 @@ TEST(ServeCli, QuickstartExportServeCurlThenSigtermWritesEveryDecision) {
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  pid = -1;
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file_text(dir / "serve.out");
   const std::string decisions = read_file_text(dir / "log" / "decisions.jsonl");
   EXPECT_EQ(std::count(decisions.begin(), decisions.end(), '\n'), 3) << decisions;
@@ -112,6 +123,7 @@ TEST(ServeCli, TrafficImportPromoteAndHotReload) {
   const int port = start_server({"--models", (dir / "models").string(), "--port", "0", "--log-dir",
                                  (dir / "log").string(), "--poll-seconds", "0"},
                                 dir / "serve.out", pid);
+  const KillAtExit kill_at_exit{pid};
   ASSERT_GT(port, 0) << read_file_text(dir / "serve.out");
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   // The quickstart's world (its config, shrunk as above), under a run name of its own.
@@ -171,6 +183,7 @@ TEST(ServeCli, TrafficImportPromoteAndHotReload) {
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  pid = -1;
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file_text(dir / "serve.out");
 }
 
