@@ -54,6 +54,7 @@ for round in $(seq "$rounds"); do
   echo "== round $round: serving version $version"
   shoprl traffic "${common[@]}" --set "run.name=traffic-$round" --url "http://127.0.0.1:$port" \
     --set "traffic.request_prefix=round$round"
+  sleep 1  # the server's log writer flushes every 100 ms: the last feedback is then on disk
   shoprl data import "${common[@]}" --input "$out/served" -o "$out/round-$round.h5" \
     --set "import.catalogue=$out/models/shop/$version" --set "import.version=$version" \
     --set "import.world=$out/traffic-$round/config.yaml" >/dev/null

@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <torch/script.h>
 
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <thread>
@@ -269,6 +270,10 @@ TEST_F(ClosedLoop, OffPolicyIntervalsOnServedTrafficCoverTheCandidatesTrueValue)
 TEST_F(ClosedLoop, TheGatePublishesABetterCandidateAndRefusesAWorseOne) {
   LoopServer server(repository_, dir_ / "log", 9);
   play(world_, server, 1500, 9, "gate");
+  // The server keeps serving (it hot-reloads below), so its log is read live: wait until its
+  // writer has flushed every decision and feedback of the traffic (every 20 ms here), or the
+  // import could read a feedback line whose decision it read the file too early to see.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const SessionStore store = import_served_logs(world_, dir_ / "log", repository_ / "served");
   const double served = true_value(world_, repository_ / "served").value;
   const double better = true_value(world_, candidates_ / "better").value;
