@@ -120,9 +120,10 @@ TEST(ServeCli, TrafficImportPromoteAndHotReload) {
     ASSERT_EQ(exported.exit_code, 0) << exported.output;
   }
   pid_t pid = -1;
-  const int port = start_server({"--models", (dir / "models").string(), "--port", "0", "--log-dir",
-                                 (dir / "log").string(), "--poll-seconds", "0"},
-                                dir / "serve.out", pid);
+  const int port =
+      start_server({"--models", (dir / "models").string(), "--port", "0", "--log-dir",
+                    (dir / "log").string(), "--poll-seconds", "0", "--log-flush-ms", "10"},
+                   dir / "serve.out", pid);
   const KillAtExit kill_at_exit{pid};
   ASSERT_GT(port, 0) << read_file_text(dir / "serve.out");
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
@@ -149,6 +150,8 @@ TEST(ServeCli, TrafficImportPromoteAndHotReload) {
   const auto decisions = summary.at("decisions").get<std::int64_t>();
   EXPECT_GE(decisions, 40);
 
+  // The log is read while the server runs: after its writer's next flush, all of it is there.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto imported = run_command(
       in_dir + shoprl() +
       " -q data import -f decision-log -i log -o served.h5 --set import.catalogue=models/shop"
