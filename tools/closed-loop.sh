@@ -7,14 +7,14 @@
 # server hot-reloads what is published. Writes OUT/rounds.md, OUT/rounds.json and
 # OUT/rounds.svg (per round: the served policy's value in the world, the gate's estimate with
 # its interval, the candidate's true value, the decision).
-#   bash tools/closed-loop.sh [ROUNDS (default 4)]
+#   bash tools/closed-loop.sh [ROUNDS (default 2; about 12 minutes each on two cores)]
 # Environment: SHOPRL_LOOP_DIR (runs/closed-loop), SHOPRL_LOOP_PORT (8765),
 # SHOPRL_LOOP_TEMPERATURE (0.5: the Boltzmann temperature every policy is served with),
 # SHOPRL_LOOP_RETRAIN_ITERATIONS (20: training iterations per round),
 # SHOPRL_BUILD_DIR (build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-4}
+rounds=${1:-2}
 build=${SHOPRL_BUILD_DIR:-build}
 out=${SHOPRL_LOOP_DIR:-runs/closed-loop}
 port=${SHOPRL_LOOP_PORT:-8765}

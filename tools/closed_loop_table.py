@@ -104,10 +104,14 @@ def svg(rows, world):
                      f'y2="{y(row["served_value"] + 2 * se):.1f}" stroke="#24c"/>')
         parts.append(f'<circle cx="{cx:.1f}" cy="{y(row["served_value"]):.1f}" r="4" fill="#24c"/>')
         published = row["decision"] == "published"
+        true, true_se = row["candidate_true_value"], row["candidate_true_std_error"]
+        if not math.isnan(true_se):
+            parts.append(f'<line x1="{cx + 14:.1f}" x2="{cx + 14:.1f}" y1="{y(true - 2 * true_se):.1f}" '
+                         f'y2="{y(true + 2 * true_se):.1f}" stroke="#e80"/>')
         parts.append(f'<rect x="{cx + 10:.1f}" y="{y(row["candidate_true_value"]) - 4:.1f}" width="8" height="8" '
                      f'fill="{"#e80" if published else "none"}" stroke="#e80"/>')
     parts.append(f'<text x="{left}" y="{height - 10}"><tspan fill="#24c">● served policy (±2 s.e.)</tspan>'
-                 '  <tspan fill="#e80">■ candidate, published  □ refused (true values)</tspan></text>')
+                 '  <tspan fill="#e80">■ candidate, published  □ refused (true value ±2 s.e.)</tspan></text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
