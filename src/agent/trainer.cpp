@@ -89,6 +89,16 @@ std::filesystem::path checkpoint_folder(const std::filesystem::path& run_dir) {
   return run_dir / "checkpoint";
 }
 
+std::filesystem::path find_checkpoint(const std::filesystem::path& path) {
+  if (std::filesystem::exists(path / "state.json")) return path;
+  const std::filesystem::path inside = checkpoint_folder(path);
+  if (std::filesystem::exists(inside / "state.json")) return inside;
+  throw IoError(fmt::format(
+      "{}: no checkpoint here (neither {} nor {} exists); give a run directory written by "
+      "`shoprl train` or its checkpoint folder",
+      path.string(), (path / "state.json").string(), (inside / "state.json").string()));
+}
+
 std::uint64_t iteration_torch_seed(std::uint64_t seed, std::int64_t iteration) {
   return derive_seed(seed, kTorchStream, static_cast<std::uint64_t>(iteration));
 }

@@ -52,6 +52,10 @@ TrainingOutcome run_training(Agent& agent, const TrainerOptions& options,
 // The folder of a run's latest checkpoint.
 std::filesystem::path checkpoint_folder(const std::filesystem::path& run_dir);
 
+// `path` when it is a checkpoint folder (holds state.json), else its checkpoint_folder(); IoError
+// naming both when neither holds a checkpoint.
+std::filesystem::path find_checkpoint(const std::filesystem::path& path);
+
 // The torch seed of iteration t (also what tests use to replay an iteration).
 std::uint64_t iteration_torch_seed(std::uint64_t seed, std::int64_t iteration);
 

@@ -8,8 +8,6 @@
 
 #include "app/commands.h"
 #include "core/atomic_file.h"
-#include "core/config_loader.h"
-#include "core/config_tree.h"
 #include "core/error.h"
 #include "data/import.h"
 #include "data/importer_registry.h"
@@ -19,6 +17,7 @@
 #include "data/store_truth.h"
 #include "jobs/app_config.h"
 #include "jobs/run_context.h"
+#include "jobs/store_world.h"
 
 namespace shoprl {
 namespace {
@@ -31,38 +30,18 @@ struct ImportOptions {
   bool skip_bad_rows = false;
 };
 
-// The text of import.world ("" when unset), checked the way store_world_config
-// (jobs/store_world.cpp) loads it back from the store's /truth, so that a store is never written
-// with a world that `shoprl evaluate` cannot rebuild.
+// The text of import.world ("" when unset), checked as store_world_config will load it back
+// from the store's /truth (jobs/store_world.h), so that a store is never written with a world
+// that `shoprl evaluate` cannot rebuild.
 std::string import_world_yaml(const std::string& path) {
   if (path.empty()) return "";
-  const std::string where = "import.world: " + path;
   std::string text;
   try {
     text = read_file_text(path);
   } catch (const IoError& e) {
     throw IoError("import.world: " + std::string(e.what()));
   }
-  ConfigTree tree;
-  try {
-    tree = config_tree_from_text(text, path);
-  } catch (const ConfigError& e) {
-    throw ConfigError("import.world: " + std::string(e.what()));
-  }
-  const YAML::Node& root = tree.root;
-  if (!root["world"]) {
-    throw ConfigError(where +
-                      ": no `world` section (give a resolved shoprl config, such as the "
-                      "RUN/config.yaml that shoprl traffic writes)");
-  }
-  try {
-    AppConfig world;
-    ConfigBinder binder(tree);
-    world.visit(binder);
-    binder.finish();
-  } catch (const ConfigError& e) {
-    throw ConfigError(where + ": does not load as a shoprl config: " + e.what());
-  }
+  parse_recorded_config(text, "import.world: " + path);
   return text;
 }
 

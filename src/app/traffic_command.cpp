@@ -15,7 +15,6 @@
 #include "env/synthetic_world.h"
 #include "jobs/app_config.h"
 #include "jobs/run_context.h"
-#include "traffic/loopback_url.h"
 #include "traffic/synthetic_shoppers.h"
 
 namespace shoprl {
@@ -47,9 +46,7 @@ void add_traffic_command(CLI::App& app, const GlobalOptions& global) {
     apply_logging(config, global.quiet);
     warn_unused_sections(loaded, "traffic", {"world", "env", "traffic"});
     // Every check before the run folder is touched.
-    parse_loopback_url(config.traffic.url, "traffic.url");
-    if (config.traffic.model.empty())
-      throw ConfigError("traffic.model: no model named (give --model NAME, as served)");
+    check_traffic_config(config.traffic);
     const RunFolderMode mode = run_folder_mode(options->overwrite);
     check_run_folder(run_directory(config), mode);
 

@@ -15,26 +15,34 @@
 
 namespace shoprl {
 
-std::optional<AppConfig> store_world_config(const std::string& store_path) {
-  if (!store_has_truth(store_path)) return std::nullopt;
-  const std::string yaml = read_store_truth(store_path).world_config_yaml;
-  if (yaml.empty()) return std::nullopt;
-  const std::string where = store_path + ": /truth world config";
-  ConfigTree tree;
-  try {
-    tree.root = YAML::Load(yaml);
-  } catch (const YAML::ParserException& e) {
-    throw DataError(fmt::format("{}: line {}: invalid YAML: {}", where, e.mark.line + 1, e.msg));
-  }
+AppConfig parse_recorded_config(const std::string& yaml, const std::string& where) {
+  // The tree records file:line origins, so a bad key is named with its line in `where`.
+  const ConfigTree tree = config_tree_from_text(yaml, where);
   AppConfig config;
   try {
     ConfigBinder binder(tree);
     config.visit(binder);
     binder.finish();
   } catch (const ConfigError& e) {
-    throw DataError(fmt::format("{} does not load in this build: {}", where, e.what()));
+    throw ConfigError(
+        fmt::format("{} (the recorded config does not load in this build)", e.what()));
   }
+  if (!tree.root["world"])
+    throw ConfigError(where +
+                      ": no `world` section (a resolved shoprl config holds one, such as "
+                      "the config.yaml of a data synth or traffic run)");
   return config;
+}
+
+std::optional<AppConfig> store_world_config(const std::string& store_path) {
+  if (!store_has_truth(store_path)) return std::nullopt;
+  const std::string yaml = read_store_truth(store_path).world_config_yaml;
+  if (yaml.empty()) return std::nullopt;
+  try {
+    return parse_recorded_config(yaml, store_path + ": /truth world config");
+  } catch (const ConfigError& e) {
+    throw DataError(e.what());  // the store, not a config the user gave, is at fault
+  }
 }
 
 StoreWorld store_world(const std::string& store_path) {

@@ -22,6 +22,11 @@ struct StoreWorld {
   std::unique_ptr<SyntheticWorld> world;  // null when the store records no world
 };
 
+// The config a recorded resolved config describes (what `data synth` keeps in /truth, a run's
+// config.yaml): ConfigError naming `where` for invalid YAML, keys this build does not read, or
+// no `world` section.
+AppConfig parse_recorded_config(const std::string& yaml, const std::string& where);
+
 // The config recorded in the store's /truth; nullopt for a store without one (real logs).
 // DataError naming the store when it does not load in this build.
 std::optional<AppConfig> store_world_config(const std::string& store_path);

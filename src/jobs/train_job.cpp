@@ -46,9 +46,7 @@ const std::set<std::string>& resumable_keys() {
 void start_from_checkpoint(Agent& agent, const LoadedConfig& loaded, const std::string& path) {
   require_input(loaded, "train.init_from", path, InputKind::kFolder,
                 "`shoprl train` (its run folder, or its checkpoint/)");
-  std::filesystem::path folder = path;
-  if (std::filesystem::exists(checkpoint_folder(folder) / "state.json"))
-    folder = checkpoint_folder(folder);
+  const std::filesystem::path folder = find_checkpoint(path);
   const CheckpointReader reader(folder);
   const std::string kind = reader.meta().value("agent", std::string());
   if (kind != agent.kind())

@@ -17,16 +17,6 @@ namespace shoprl {
 
 namespace {
 
-std::filesystem::path find_checkpoint(const std::filesystem::path& path) {
-  if (std::filesystem::exists(path / "state.json")) return path;
-  const std::filesystem::path inside = checkpoint_folder(path);
-  if (std::filesystem::exists(inside / "state.json")) return inside;
-  throw IoError(fmt::format(
-      "{}: no checkpoint here (neither {} nor {} exists); give a run directory written by "
-      "`shoprl train` or its checkpoint folder",
-      path.string(), (path / "state.json").string(), (inside / "state.json").string()));
-}
-
 // flatten_config writes values as text: lists as "[a, b]", maps as "{k: v}", the empty string
 // as "\"\"", everything else bare. Bare values are quoted here so that a string that happens to
 // look like YAML (a path with ": ", "yes", "~") comes back as the same string; numbers and bools

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model_repository.h"  // kModelFile, kMetadataFile, model_versions
 #include "policy/policy_network.h"
 #include "policy/slate_rule.h"
 
@@ -26,8 +27,6 @@ struct Module;
 namespace shoprl {
 
 inline constexpr int kPolicyArtifactSchema = 1;
-inline constexpr const char* kModelFile = "model.pt";
-inline constexpr const char* kMetadataFile = "metadata.json";
 inline constexpr const char* kMetadataExtraFile = "shoprl/metadata.json";
 
 struct PolicyMetadata {
@@ -57,9 +56,6 @@ PolicyMetadata parse_policy_metadata(const std::string& text, const std::string&
 // Triton's config.pbtxt for a policy of `num_items` items.
 std::string triton_model_config(const std::string& name, std::int64_t num_items,
                                 int max_batch_size);
-
-// The versions present under REPOSITORY/NAME (numeric folder names), ascending.
-std::vector<std::int64_t> model_versions(const std::filesystem::path& model_dir);
 
 // Writes a version of `name` into `repository`: config.pbtxt (rewritten atomically), then the
 // version folder, complete or not at all. `version` 0 takes the next free number. An existing

@@ -35,7 +35,8 @@ struct Lane {
   std::int64_t session = kNoSession;
   std::string request_id;
   std::vector<double> latency_ms;
-  std::int64_t version = 0;
+  std::int64_t version = 0;  // of the model that served the last slate
+  std::int64_t feedback_posts = 0;
 };
 
 std::string answer_text(const httplib::Result& result) {
@@ -62,15 +63,13 @@ class ShopperRun {
         env_(world, env_config),
         k_(env_config.slate_size),
         recommend_path_("/v1/models/" + config.model + "/recommend") {
-    if (config.model.empty())
-      throw ConfigError("traffic.model: no model named (give --model NAME, as served)");
+    check_traffic_config(config);
     const LoopbackUrl url = parse_loopback_url(config.url, "traffic.url");
     const auto lanes = static_cast<std::size_t>(
         std::min<std::int64_t>(static_cast<std::int64_t>(config.concurrency), config.sessions));
     const auto timeout = std::chrono::duration<double>(config.timeout_seconds);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
     lanes_.resize(lanes);
-    feedback_posts_.assign(lanes, 0);
     for (Lane& lane : lanes_) {
       lane.client = std::make_unique<httplib::Client>(url.host, url.port);
       lane.client->set_keep_alive(true);
@@ -217,7 +216,7 @@ class ShopperRun {
     if (!answer || answer->status != 200)
       throw Error(
           fmt::format("traffic: POST {}/v1/feedback: {}", config_.url, answer_text(answer)));
-    feedback_posts_[i] += 1;
+    ++lane.feedback_posts;
   }
 
   void summarize() {
@@ -229,11 +228,12 @@ class ShopperRun {
       squares += (r - result_.mean_return) * (r - result_.mean_return);
     result_.std_error = n > 1 ? std::sqrt(squares / (n - 1) / n) : 0.0;
     std::vector<double> latencies;
-    for (const Lane& lane : lanes_)
+    for (const Lane& lane : lanes_) {
       latencies.insert(latencies.end(), lane.latency_ms.begin(), lane.latency_ms.end());
+      result_.feedback_posts += lane.feedback_posts;
+    }
     result_.latency_p50_ms = percentile(latencies, 0.5);
     result_.latency_p99_ms = percentile(latencies, 0.99);
-    for (const std::int64_t posts : feedback_posts_) result_.feedback_posts += posts;
   }
 
   const SyntheticWorld& world_;
@@ -245,11 +245,16 @@ class ShopperRun {
   std::vector<Lane> lanes_;
   std::unordered_map<std::string, std::int32_t> item_index_;
   std::vector<std::int32_t> slates_;
-  std::vector<std::int64_t> feedback_posts_;  // per lane, summed at the end
   TrafficResult result_;
 };
 
 }  // namespace
+
+void check_traffic_config(const TrafficConfig& config) {
+  if (config.model.empty())
+    throw ConfigError("traffic.model: no model named (give --model NAME, as served)");
+  parse_loopback_url(config.url, "traffic.url");
+}
 
 TrafficResult play_synthetic_traffic(const SyntheticWorld& world, const EnvConfig& env_config,
                                      const TrafficConfig& config, std::uint64_t seed,

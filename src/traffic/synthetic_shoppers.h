@@ -33,14 +33,19 @@ struct TrafficResult {
   double latency_p99_ms = 0;
 };
 
+// ConfigError for a traffic section that cannot run: no traffic.model, or a traffic.url off the
+// loopback interface (traffic/loopback_url.h). Checked again by play_synthetic_traffic; callers
+// that must not write anything before a refusal call it first.
+void check_traffic_config(const TrafficConfig& config);
+
 // Plays config.sessions sessions, config.concurrency at a time (each lane its own keep-alive
 // connection and its own random stream of the world, derived from `seed`), and returns when
 // every session started has ended, so that long sessions are not under-counted. Request ids
 // are `prefix`/SESSION/STEP and unit ids `prefix`/SESSION; with the server drawing a named
 // request's slate from its id (docs/serving.md), the same seed gives the same traffic.
-// ConfigError for a bad traffic key or a URL off the loopback interface; Error naming the
-// endpoint and the answer when the server refuses or does not answer within
-// config.timeout_seconds, or serves an item the world does not have.
+// ConfigError as check_traffic_config; Error naming the endpoint and the answer when the server
+// refuses or does not answer within config.timeout_seconds, or serves an item the world does not
+// have.
 TrafficResult play_synthetic_traffic(const SyntheticWorld& world, const EnvConfig& env_config,
                                      const TrafficConfig& config, std::uint64_t seed,
                                      const std::string& prefix);

@@ -26,6 +26,7 @@
 #include "policy/policy_artifact.h"
 #include "policy/torchscript_policy.h"
 #include "serve/policy_server.h"
+#include "serve/serve_fixtures.h"
 #include "testing/test_paths.h"
 #include "traffic/synthetic_shoppers.h"
 
@@ -86,15 +87,7 @@ void export_scored_policy(const std::filesystem::path& repository, const std::st
   }
   network->eval();
   torch::jit::Module module = script_policy({network, ScoreHead::kItem, 1.0});
-  PolicyMetadata m;
-  m.shoprl_version = "test";
-  m.agent_kind = "reinforce";
-  m.encoder = "mean";
-  m.score_head = "item";
-  m.num_items = kLoopItems;
-  for (std::int64_t i = 0; i < kLoopItems; ++i) m.item_ids.push_back(synthetic_item_id(i));
-  m.history_length = 6;
-  m.slate_size = kLoopSlate;
+  PolicyMetadata m = testing::test_policy_metadata("mean", kLoopItems, kLoopSlate);
   m.slate_rule.rule = "boltzmann";
   m.slate_rule.temperature = 1.0;
   write_policy_version(repository, name, version, module, m, /*force=*/true);

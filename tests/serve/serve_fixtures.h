@@ -14,6 +14,22 @@ namespace shoprl::testing {
 
 inline constexpr std::int64_t kServedItems = 40;
 
+// The metadata of a test policy over the synthetic world's first `num_items` items ("i0", ...)
+// that reads 6 events and ranks with the item head; the slate rule is left to the caller.
+inline PolicyMetadata test_policy_metadata(const std::string& encoder, std::int64_t num_items,
+                                           int slate_size) {
+  PolicyMetadata m;
+  m.shoprl_version = "test";
+  m.agent_kind = "reinforce";
+  m.encoder = encoder;
+  m.score_head = "item";
+  m.num_items = num_items;
+  for (std::int64_t i = 0; i < num_items; ++i) m.item_ids.push_back(synthetic_item_id(i));
+  m.history_length = 6;
+  m.slate_size = slate_size;
+  return m;
+}
+
 // Writes version `version` of model `name` (a GRU over kServedItems items, weights from
 // `seed`, slate rule `rule`) into `repository`.
 inline void export_test_policy(const std::filesystem::path& repository, const std::string& name,
@@ -28,15 +44,7 @@ inline void export_test_policy(const std::filesystem::path& repository, const st
   PolicyNetwork network(config, kServedItems, PolicyHeads{});
   network->eval();
   torch::jit::Module module = script_policy({network, ScoreHead::kItem, 1.0});
-  PolicyMetadata m;
-  m.shoprl_version = "test";
-  m.agent_kind = "reinforce";
-  m.encoder = "gru";
-  m.score_head = "item";
-  m.num_items = kServedItems;
-  for (std::int64_t i = 0; i < kServedItems; ++i) m.item_ids.push_back(synthetic_item_id(i));
-  m.history_length = 6;
-  m.slate_size = 4;
+  PolicyMetadata m = test_policy_metadata("gru", kServedItems, 4);
   m.slate_rule.rule = rule;
   m.slate_rule.temperature = 0.7;
   m.slate_rule.epsilon = 0.2;

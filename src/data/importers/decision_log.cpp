@@ -27,11 +27,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,6 +37,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/atomic_file.h"
+#include "core/model_repository.h"
 #include "data/event_type.h"
 #include "data/importer_registry.h"
 #include "data/importers/importer_support.h"
@@ -138,12 +138,8 @@ LogFiles classify_inputs(const std::vector<std::filesystem::path>& inputs) {
 
 // ---- The catalogue -------------------------------------------------------------------------
 
-bool is_version_name(const std::string& name) {
-  return !name.empty() && name.size() < 18 &&
-         std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// metadata.json itself, a version folder holding it, or a model folder (its highest version).
+// metadata.json itself, a version folder holding it, or a model folder (its highest version
+// that holds one).
 std::filesystem::path catalogue_metadata(const std::string& setting) {
   const std::filesystem::path path(setting);
   std::error_code error;
@@ -151,35 +147,24 @@ std::filesystem::path catalogue_metadata(const std::string& setting) {
   if (!std::filesystem::is_directory(path, error)) {
     throw IoError("import.catalogue: '" + setting + "': file not found");
   }
-  if (std::filesystem::is_regular_file(path / "metadata.json", error)) {
-    return path / "metadata.json";
+  if (std::filesystem::is_regular_file(path / kMetadataFile, error)) return path / kMetadataFile;
+  const std::vector<std::int64_t> versions = model_versions(path);
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    const std::filesystem::path file = path / std::to_string(*it) / kMetadataFile;
+    if (std::filesystem::is_regular_file(file, error)) return file;
   }
-  long long best = -1;
-  for (const auto& entry : std::filesystem::directory_iterator(path, error)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || !is_version_name(name)) continue;
-    if (!std::filesystem::is_regular_file(entry.path() / "metadata.json", error)) continue;
-    best = std::max(best, std::stoll(name));
-  }
-  if (best < 0) {
-    throw ConfigError("import.catalogue: '" + setting +
-                      "' is neither a metadata.json, nor a model version folder holding one, nor "
-                      "a model folder with numbered version folders");
-  }
-  return path / std::to_string(best) / "metadata.json";
+  throw ConfigError("import.catalogue: '" + setting +
+                    "' is neither a metadata.json, nor a model version folder holding one, nor "
+                    "a model folder with numbered version folders");
 }
 
 // Interns the model's item ids, index order, so that the store's item indices are the model's.
 void intern_catalogue(const std::string& setting, RawLog& log) {
   const std::filesystem::path file = catalogue_metadata(setting);
   const std::string where = file.string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError(where + ": cannot be read (import.catalogue)");
-  std::stringstream text;
-  text << in.rdbuf();
   json metadata;
   try {
-    metadata = json::parse(text.str());
+    metadata = json::parse(read_file_text(file));
   } catch (const json::parse_error& e) {
     throw DataError(where + ": not JSON (import.catalogue): " + e.what());
   }
@@ -397,6 +382,11 @@ class DecisionLogReader {
 
   // The events of every unit, then one impression row per slate slot.
   void build() {
+    if (!passed_over_.empty())
+      spdlog::info(
+          "passed over {} decisions and {} feedback lines of other models or versions "
+          "(import.model '{}', import.version {})",
+          passed_over_.size(), feedback_passed_over_, config_.model, config_.version);
     log_.session_keys_are_users = true;
     log_.events_are_policy_states = true;
     std::vector<std::size_t> order(decisions_.size());
@@ -418,11 +408,6 @@ class DecisionLogReader {
   }
 
  private:
-  void pass_over(const std::string& request_id) {
-    passed_over_.insert(request_id);
-    ++decisions_passed_over_;
-  }
-
   std::int32_t catalogue_item(std::string_view id, const char* what) {
     const std::int32_t item = log_.items.find(id);
     if (item < 0) {
@@ -441,11 +426,11 @@ class DecisionLogReader {
     // their feedback) are passed over before any other check, since another version may rank
     // another catalogue.
     if (!config_.model.empty() && string_field(object, "model", "model") != config_.model) {
-      pass_over(request_id);
+      passed_over_.insert(request_id);
       return;
     }
     if (config_.version > 0 && integer_field(object, "version", "version") != config_.version) {
-      pass_over(request_id);
+      passed_over_.insert(request_id);
       return;
     }
     const std::string& unit_id = string_field(object, "unit_id", "unit_id");
@@ -658,17 +643,7 @@ class DecisionLogReader {
   std::unordered_map<std::string, std::size_t> decision_of_request_;  // request_id -> decision
   // Decisions of another model or version (import.model, import.version) and their feedback.
   std::unordered_set<std::string> passed_over_;
-  std::uint64_t decisions_passed_over_ = 0;
   std::uint64_t feedback_passed_over_ = 0;
-
- public:
-  void report_passed_over() const {
-    if (decisions_passed_over_ == 0) return;
-    spdlog::info(
-        "passed over {} decisions and {} feedback lines of other models or versions "
-        "(import.model '{}', import.version {})",
-        decisions_passed_over_, feedback_passed_over_, config_.model, config_.version);
-  }
 };
 
 }  // namespace
@@ -683,7 +658,6 @@ void import_decision_log(const std::vector<std::filesystem::path>& inputs,
   reader.read_catalogue();
   for (const auto& path : files.decisions) reader.read_decisions(path);
   for (const auto& path : files.feedback) reader.read_feedback(path);
-  reader.report_passed_over();
   reader.build();
 }
 
