@@ -10,6 +10,9 @@ SHOPRL_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # The HTTP server of `shoprl serve` (its pkg-config file names openssl, zlib and brotli).
   libcpp-httplib-dev
+  # Gloo's headers, for data-parallel training over LibTorch's c10d (docs/training.md, "More
+  # than one machine"); Debian's LibTorch ships c10d and links Gloo, but not its headers.
+  libgloo-dev
   # The serving test and docs/serving.md's examples speak HTTP with curl.
   curl
   python3-numpy python3-pandas python3-h5py

@@ -11,6 +11,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -52,6 +53,16 @@ class Agent {
   // Everything the next iteration reads (modules, optimizers, replay buffer, counters).
   virtual void save(CheckpointWriter& out) = 0;
   virtual void load(const CheckpointReader& in) = 0;
+
+  // Data-parallel jobs (data_parallel.h). The parameters and buffers of every network, which
+  // rank 0 broadcasts at the start and after a resume and which must stay equal on every rank.
+  virtual std::vector<torch::Tensor> replicated_tensors() = 0;
+  // What differs between ranks (DQN's replay buffer): the training loop gathers it into rank
+  // 0's checkpoint, one archive per rank, and hands each rank its own back on resume. In a job,
+  // save() and load() leave it out.
+  virtual std::map<std::string, torch::Tensor> rank_state() { return {}; }
+  virtual void load_rank_state(const std::map<std::string, torch::Tensor>& /*state*/,
+                               const std::string& /*source*/) {}
 };
 
 }  // namespace shoprl

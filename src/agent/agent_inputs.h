@@ -9,6 +9,7 @@
 
 #include "agent/agent.h"
 #include "agent/agent_config.h"
+#include "agent/data_parallel.h"
 #include "data/session_store.h"
 #include "env/batch_env.h"
 #include "policy/policy_config.h"
@@ -34,6 +35,10 @@ struct AgentInputs {
   ChoiceModelParameters choice;
   torch::Device device = torch::kCPU;
   std::uint64_t seed = 0;
+  // The data-parallel job this agent is one replica of (data_parallel.h); null in a plain run.
+  // An online agent's `users` are then this rank's share, slots rank * users onwards of the
+  // job's; an offline agent's batch sizes are per rank.
+  DataParallel* parallel = nullptr;
 };
 
 }  // namespace shoprl

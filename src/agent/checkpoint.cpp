@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/atomic_folder.h"
@@ -72,6 +73,18 @@ void CheckpointWriter::tensors(const std::string& name,
   torch::serialize::OutputArchive archive;
   for (const auto& [key, tensor] : tensors) archive.write(key, tensor.cpu());
   save_archive(archive, staging_->folder.staging() / archive_file(name));
+}
+
+void CheckpointWriter::archive(const std::string& name, const std::string& bytes) {
+  write_file_atomic(staging_->folder.staging() / archive_file(name), bytes);
+}
+
+std::string tensors_archive(const std::map<std::string, torch::Tensor>& tensors) {
+  torch::serialize::OutputArchive archive;
+  for (const auto& [key, tensor] : tensors) archive.write(key, tensor.cpu());
+  std::ostringstream out;
+  archive.save_to(out);
+  return out.str();
 }
 
 void CheckpointWriter::commit() {

@@ -30,6 +30,9 @@ class CheckpointWriter {
   void module(const std::string& name, const torch::nn::Module& module);
   void optimizer(const std::string& name, const torch::optim::Optimizer& optimizer);
   void tensors(const std::string& name, const std::map<std::string, torch::Tensor>& tensors);
+  // An archive made elsewhere by tensors_archive() (another rank's state, in a data-parallel
+  // job), read back with CheckpointReader::tensors(name).
+  void archive(const std::string& name, const std::string& bytes);
   // Counters and facts, saved as state.json at commit().
   nlohmann::json& meta() { return meta_; }
 
@@ -42,6 +45,9 @@ class CheckpointWriter {
   std::unique_ptr<Staging> staging_;
   nlohmann::json meta_;
 };
+
+// The bytes CheckpointWriter::tensors() would write for `tensors`.
+std::string tensors_archive(const std::map<std::string, torch::Tensor>& tensors);
 
 class CheckpointReader {
  public:

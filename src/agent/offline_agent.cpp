@@ -34,6 +34,7 @@ class OfflineAgent final : public Agent {
       : config_(config),
         seed_(inputs.seed),
         device_(inputs.device),
+        parallel_(inputs.parallel),
         data_(*inputs.logs, policy.history_length, event_rewards(config.offline),
               "agent inputs (logs)") {
     const std::int64_t items = data_.num_items();
@@ -41,6 +42,9 @@ class OfflineAgent final : public Agent {
       throw DataError(
           fmt::format("offline agent: the logs have {} items but the agent inputs say {}", items,
                       inputs.num_items));
+    if (static_cast<std::int64_t>(data_.windows()) < world_size(parallel_))
+      throw ConfigError(fmt::format("offline agent: {} training windows for {} ranks",
+                                    data_.windows(), world_size(parallel_)));
     if (config.kind == "sa2c" && items < 2)
       throw ConfigError("agent.offline.negatives: sa2c samples negatives, which needs 2 items");
     const int copies = config.kind == "supervised" ? 1 : 2;
@@ -61,10 +65,16 @@ class OfflineAgent final : public Agent {
   IterationMetrics train_iteration(std::int64_t iteration) override {
     const OfflineConfig& c = config_.offline;
     Rng rng = make_rng(derive_seed(seed_, kOfflineStream), static_cast<std::uint64_t>(iteration));
-    const auto minibatches = data_.minibatches(c.steps_per_iteration, c.batch_size, rng);
+    // In a job, every rank draws the job's minibatches (batch_size per rank) and takes its own
+    // slice of each: each epoch's shuffle is split into disjoint shards.
+    const auto minibatches =
+        data_.minibatches(c.steps_per_iteration, c.batch_size * world_size(parallel_), rng);
     double loss = 0, cross_entropy = 0, q_loss = 0, mean_q = 0, mean_advantage = 0;
     std::int64_t transitions = 0;
-    for (const auto& windows : minibatches) {
+    for (const auto& job_windows : minibatches) {
+      const RankShard shard = rank_shard(static_cast<std::int64_t>(job_windows.size()), parallel_);
+      const std::vector<std::int64_t> windows(job_windows.begin() + shard.begin,
+                                              job_windows.begin() + shard.end);
       // Double Q (SQN Sec. 3.3): a fair coin picks the copy to update; the other is the target.
       const std::size_t updated = networks_.size() == 2 ? uniform_index(rng, 2) : 0;
       PolicyNetwork& main = networks_[updated];
@@ -85,6 +95,9 @@ class OfflineAgent final : public Agent {
       torch::optim::Adam& optimizer = *optimizers_[updated];
       optimizer.zero_grad();
       losses.total.backward();
+      // The losses are means over this rank's transitions; weighted by their count, the job's
+      // step is the step on the job's whole minibatch.
+      average_gradients(parallel_, main->parameters(), static_cast<double>(batch.transitions()));
       if (config_.max_grad_norm > 0)
         torch::nn::utils::clip_grad_norm_(main->parameters(), config_.max_grad_norm);
       optimizer.step();
@@ -150,10 +163,18 @@ class OfflineAgent final : public Agent {
     steps_ = meta.at("gradient_steps").get<std::int64_t>();
   }
 
+  std::vector<torch::Tensor> replicated_tensors() override {
+    std::vector<torch::Tensor> out;
+    for (const PolicyNetwork& net : networks_)
+      for (const torch::Tensor& t : module_state_tensors(*net)) out.push_back(t);
+    return out;
+  }
+
  private:
   AgentConfig config_;
   std::uint64_t seed_;
   torch::Device device_;
+  DataParallel* parallel_;
   LoggedSessionBatches data_;
   std::vector<PolicyNetwork> networks_;
   std::vector<std::unique_ptr<torch::optim::Adam>> optimizers_;

@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "agent/checkpoint.h"
 #include "agent/policy_gradient_loss.h"
 #include "agent/rollout.h"
@@ -24,6 +28,7 @@ class PolicyGradientAgent final : public Agent {
         slate_size_(inputs.env->slate_size()),
         device_(inputs.device),
         seed_(inputs.seed),
+        parallel_(inputs.parallel),
         network_(network, inputs.env->num_items(), PolicyHeads{false, /*value_head=*/true}),
         optimizer_(
             network_->parameters(),
@@ -36,9 +41,14 @@ class PolicyGradientAgent final : public Agent {
   std::string kind() const override { return config_.kind; }
 
   IterationMetrics train_iteration(std::int64_t iteration) override {
-    const Rollout rollout =
-        collect_rollout(*env_, derive_seed(seed_, static_cast<std::uint64_t>(iteration)), users_,
-                        [this](const SessionBatch& rows) { return act(rows); });
+    // In a job, this rank plays users [rank * users, (rank + 1) * users) of the job's rollout.
+    RolloutShare share;
+    share.first_user = rank_of(parallel_) * users_;
+    share.keyed_noise = parallel_ != nullptr;
+    const Rollout rollout = collect_rollout(
+        *env_, derive_seed(seed_, static_cast<std::uint64_t>(iteration)), users_,
+        [this](const SessionBatch& rows, const SlateNoise& noise) { return act(rows, noise); },
+        share);
     const RolloutSummary summary = summarize(rollout);
     const std::int64_t steps = rollout.steps();
     const std::int64_t users = rollout.users();
@@ -91,7 +101,9 @@ class PolicyGradientAgent final : public Agent {
       targets = advantages + values.detach();
     }
     const double mean_abs_advantage = advantages.abs().mean().item<double>();
-    if (config_.pg.normalize_advantages) advantages = normalized_advantages(advantages);
+    if (config_.pg.normalize_advantages)
+      advantages = parallel_ == nullptr ? normalized_advantages(advantages)
+                                        : normalized_over_ranks(advantages);
 
     const torch::Tensor policy_loss = score_function_loss(log_prob, advantages);
     const torch::Tensor value_loss = torch::mse_loss(values, targets);
@@ -99,6 +111,9 @@ class PolicyGradientAgent final : public Agent {
         policy_loss + config_.pg.value_weight * value_loss - config_.pg.entropy_weight * entropy;
     optimizer_.zero_grad();
     loss.backward();
+    // The losses are means over this rank's active steps: weighted by their count, the job's
+    // step is the step on all ranks' steps together.
+    average_gradients(parallel_, network_->parameters(), static_cast<double>(index.size(0)));
     const double grad_norm = clip_gradients();
     optimizer_.step();
 
@@ -136,6 +151,10 @@ class PolicyGradientAgent final : public Agent {
     in.optimizer("optimizer", optimizer_);
   }
 
+  std::vector<torch::Tensor> replicated_tensors() override {
+    return module_state_tensors(*network_);
+  }
+
  private:
   // The policy's logits: softmax of these is pi(. | s), so the evaluation rule boltzmann with
   // temperature 1 replays the training policy and top_k its mode.
@@ -143,12 +162,26 @@ class PolicyGradientAgent final : public Agent {
     return network_->item_scores(state) / config_.pg.temperature;
   }
 
-  RolloutAction act(const SessionBatch& rows) {
+  RolloutAction act(const SessionBatch& rows, const SlateNoise& noise) {
     torch::NoGradGuard no_grad;
     network_->eval();
     const SampledSlates sampled =
-        sample_slates(logits(network_->encode(rows.to(device_))), slate_size_, sampling_);
+        sample_slates(logits(network_->encode(rows.to(device_))), slate_size_, sampling_, noise);
     return {sampled.items, sampled.log_prob};
+  }
+
+  // normalized_advantages() with the mean and deviation of every rank's advantages together.
+  torch::Tensor normalized_over_ranks(const torch::Tensor& advantages) {
+    const torch::Tensor a = advantages.to(torch::kFloat64);
+    const std::vector<double> totals = sum_over_ranks(
+        parallel_,
+        {static_cast<double>(a.numel()), a.sum().item<double>(), a.square().sum().item<double>()});
+    if (totals[0] < 2) return advantages;
+    const double mean = totals[1] / totals[0];
+    const double sd = std::sqrt(std::max(0.0, totals[2] / totals[0] - mean * mean));
+    const torch::Tensor centred = advantages - mean;
+    if (!(sd > 1e-8)) return centred;
+    return centred / sd;
   }
 
   double clip_gradients() {
@@ -162,6 +195,7 @@ class PolicyGradientAgent final : public Agent {
   int slate_size_;
   torch::Device device_;
   std::uint64_t seed_;
+  DataParallel* parallel_;
   PolicyNetwork network_;
   torch::optim::Adam optimizer_;
   SlateRuleConfig sampling_;

@@ -68,28 +68,45 @@ IterationMetrics QLearningAgent::train_iteration(std::int64_t iteration) {
   explore.rule = "epsilon_greedy";
   explore.epsilon = epsilon(iteration);
 
+  // In a job, this rank plays users [rank * users, (rank + 1) * users) of the job's rollout.
+  RolloutShare share;
+  share.first_user = rank_of(inputs_.parallel) * inputs_.users;
+  share.keyed_noise = inputs_.parallel != nullptr;
   const Rollout rollout = collect_rollout(
       *inputs_.env, derive_seed(inputs_.seed, static_cast<std::uint64_t>(iteration)), inputs_.users,
-      [&](const SessionBatch& rows) {
+      [&](const SessionBatch& rows, const SlateNoise& noise) {
         torch::NoGradGuard no_grad;
         online_->eval();
         const torch::Tensor scores = greedy_scores(online_, rows.to(inputs_.device));
-        const SampledSlates slates = sample_slates(scores, slate_size(), explore);
+        const SampledSlates slates = sample_slates(scores, slate_size(), explore, noise);
         return RolloutAction{slates.items, slates.log_prob};
-      });
+      },
+      share);
   replay_.add(rollout, dqn.n_step, config_.gamma);
 
   double loss_sum = 0, td_sum = 0, q_sum = 0, choice_sum = 0;
   int updates = 0;
-  if (replay_.size() >= std::max<std::int64_t>(dqn.learning_starts, 1)) {
-    Rng rng =
-        make_rng(derive_seed(inputs_.seed, kReplayStream), static_cast<std::uint64_t>(iteration));
+  bool ready = replay_.size() >= std::max<std::int64_t>(dqn.learning_starts, 1);
+  // Every rank must take the same steps: in a job, updates start once every rank's buffer is.
+  if (inputs_.parallel != nullptr)
+    ready = sum_over_ranks(inputs_.parallel, {ready ? 1.0 : 0.0}).front() ==
+            world_size(inputs_.parallel);
+  if (ready) {
+    // Rank 0 (and a plain run) samples from the stream it always did; other ranks from their own.
+    const std::uint64_t stream =
+        rank_of(inputs_.parallel) == 0
+            ? derive_seed(inputs_.seed, kReplayStream)
+            : derive_seed(inputs_.seed, kReplayStream,
+                          static_cast<std::uint64_t>(rank_of(inputs_.parallel)));
+    Rng rng = make_rng(stream, static_cast<std::uint64_t>(iteration));
     online_->train();
     for (int u = 0; u < dqn.updates_per_iteration; ++u) {
       const ReplayBatch batch = replay_.sample(dqn.batch_size, rng).to(inputs_.device);
       const LossTerms terms = loss(batch);
       optimizer_->zero_grad();
       terms.loss.backward();
+      // Every rank's minibatch has batch_size transitions: a plain mean over ranks.
+      average_gradients(inputs_.parallel, online_->parameters(), 1.0);
       if (config_.max_grad_norm > 0)
         torch::nn::utils::clip_grad_norm_(online_->parameters(), config_.max_grad_norm);
       optimizer_->step();
@@ -126,7 +143,9 @@ void QLearningAgent::save(CheckpointWriter& out) {
   out.module("online", *online_);
   out.module("target", *target_);
   out.optimizer("optimizer", *optimizer_);
-  if (config_.dqn.checkpoint_replay) out.tensors("replay", replay_.state());
+  // In a job the replay buffer is per rank: the training loop saves it (rank_state()).
+  if (config_.dqn.checkpoint_replay && inputs_.parallel == nullptr)
+    out.tensors("replay", replay_.state());
   out.meta()["dqn"] = {{"gradient_steps", gradient_steps_},
                        {"iterations", iterations_done_},
                        {"replay_saved", config_.dqn.checkpoint_replay},
@@ -143,7 +162,9 @@ void QLearningAgent::load(const CheckpointReader& in) {
     throw DataError(fmt::format("{}: state.json lacks the dqn counters", in.folder().string()));
   gradient_steps_ = meta["dqn"].at("gradient_steps").get<std::int64_t>();
   iterations_done_ = meta["dqn"].at("iterations").get<std::int64_t>();
-  if (in.has("replay")) {
+  if (inputs_.parallel != nullptr) {
+    // Restored by load_rank_state(), each rank its own.
+  } else if (in.has("replay")) {
     replay_.load_state(in.tensors("replay"), (in.folder() / "replay.pt").string());
   } else {
     replay_ = ReplayBuffer(replay_.capacity(), replay_.window(), inputs_.slate_size);
@@ -152,6 +173,30 @@ void QLearningAgent::load(const CheckpointReader& in) {
         "resumes with an empty buffer, so it will not repeat an uninterrupted run",
         in.folder().string());
   }
+}
+
+std::vector<torch::Tensor> QLearningAgent::replicated_tensors() {
+  std::vector<torch::Tensor> out = module_state_tensors(*online_);
+  for (const torch::Tensor& t : module_state_tensors(*target_)) out.push_back(t);
+  return out;
+}
+
+std::map<std::string, torch::Tensor> QLearningAgent::rank_state() {
+  if (!config_.dqn.checkpoint_replay) return {};
+  return replay_.state();
+}
+
+void QLearningAgent::load_rank_state(const std::map<std::string, torch::Tensor>& state,
+                                     const std::string& source) {
+  if (state.empty()) {
+    replay_ = ReplayBuffer(replay_.capacity(), replay_.window(), inputs_.slate_size);
+    spdlog::warn(
+        "{}: no replay buffer in the checkpoint (agent.dqn.checkpoint_replay was off): training "
+        "resumes with an empty buffer, so it will not repeat an uninterrupted run",
+        source);
+    return;
+  }
+  replay_.load_state(state, source);
 }
 
 }  // namespace shoprl

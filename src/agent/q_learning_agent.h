@@ -8,8 +8,10 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "agent/agent.h"
 #include "agent/agent_config.h"
@@ -29,6 +31,11 @@ class QLearningAgent : public Agent {
   SlateRuleConfig evaluation_rule() const final { return config_.evaluation; }
   void save(CheckpointWriter& out) final;
   void load(const CheckpointReader& in) final;
+  std::vector<torch::Tensor> replicated_tensors() final;
+  // In a job each rank keeps its own replay buffer of its own users' experience.
+  std::map<std::string, torch::Tensor> rank_state() final;
+  void load_rank_state(const std::map<std::string, torch::Tensor>& state,
+                       const std::string& source) final;
 
   // The exploration rate at `iteration`: linear from epsilon_start to epsilon_end over
   // epsilon_decay_iterations, then constant.

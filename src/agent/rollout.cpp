@@ -3,11 +3,14 @@
 
 #include <vector>
 
+#include "core/seeding.h"
 #include "env/torch/observation_tensors.h"
 
 namespace shoprl {
 
 namespace {
+
+constexpr std::uint64_t kNoiseStream = 0x6e6f697365ULL;  // "noise": keyed exploration per step
 
 // [N] uint32 bit masks -> [N, K] bool (bit k: slot k).
 torch::Tensor unpack_masks(const std::uint32_t* masks, std::int64_t users, int slots) {
@@ -21,8 +24,8 @@ torch::Tensor unpack_masks(const std::uint32_t* masks, std::int64_t users, int s
 }  // namespace
 
 Rollout collect_rollout(BatchEnv& env, std::uint64_t seed, std::int64_t users,
-                        const RolloutPolicy& act) {
-  env.reset(seed, users);
+                        const RolloutPolicy& act, const RolloutShare& share) {
+  env.reset(seed, users, share.first_user);
   const int slots = env.slate_size();
   std::vector<torch::Tensor> items, types, lengths, slates, log_probs, clicks, purchases,
       clicked_slot, rewards, done, truncated, active;
@@ -48,7 +51,12 @@ Rollout collect_rollout(BatchEnv& env, std::uint64_t seed, std::int64_t users,
     const SessionBatch observed{items.back().index_select(0, rows),
                                 types.back().index_select(0, rows),
                                 lengths.back().index_select(0, rows)};
-    const RolloutAction action = act(observed);
+    SlateNoise noise;
+    if (share.keyed_noise) {
+      noise.seed = derive_seed(seed, kNoiseStream, static_cast<std::uint64_t>(slates.size()));
+      noise.keys = rows + share.first_user;
+    }
+    const RolloutAction action = act(observed, noise);
     torch::Tensor slate = filler.clone();
     slate.index_copy_(0, rows, action.slates.to(torch::kCPU, torch::kInt64));
     torch::Tensor log_prob = torch::zeros({users}, torch::kFloat32);

@@ -13,6 +13,7 @@
 
 #include "env/batch_env.h"
 #include "policy/policy_network.h"
+#include "policy/slate_sampling.h"
 
 namespace shoprl {
 
@@ -46,12 +47,23 @@ struct RolloutAction {
   torch::Tensor slates;    // [M, K] int64
   torch::Tensor log_prob;  // [M] float
 };
-using RolloutPolicy = std::function<RolloutAction(const SessionBatch& active_rows)>;
+// `noise` is what a sampling policy draws its slates with (policy/slate_sampling.h): unkeyed
+// unless the rollout asks for keyed noise.
+using RolloutPolicy =
+    std::function<RolloutAction(const SessionBatch& active_rows, const SlateNoise& noise)>;
+
+// Which of a larger rollout's users this one plays (a data-parallel job's rank plays its share).
+struct RolloutShare {
+  std::int64_t first_user = 0;  // slot s of this rollout is the job's user first_user + s
+  // Each user's exploration noise from its own stream keyed by (seed, step, user), so the
+  // users' experience does not depend on how they are split over ranks.
+  bool keyed_noise = false;
+};
 
 // Resets `env` with `seed` and `users` slots and runs until every slot's first session ended.
 // The observation tensors stay on the CPU; `act` moves what it needs.
 Rollout collect_rollout(BatchEnv& env, std::uint64_t seed, std::int64_t users,
-                        const RolloutPolicy& act);
+                        const RolloutPolicy& act, const RolloutShare& share = {});
 
 // Summary of the active steps: mean return per session, click-through per slate, conversion
 // (sessions with a purchase), mean session length.

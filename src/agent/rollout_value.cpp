@@ -15,7 +15,7 @@ RolloutValue rollout_value(Agent& agent, BatchEnv& env, std::int64_t sessions,
                            const torch::Device& device) {
   const SlateRuleConfig rule = agent.evaluation_rule();
   const int slate_size = env.slate_size();
-  const RolloutPolicy act = [&](const SessionBatch& rows) {
+  const RolloutPolicy act = [&](const SessionBatch& rows, const SlateNoise&) {
     torch::NoGradGuard no_grad;
     const SampledSlates slates =
         sample_slates(agent.policy_scores(rows.to(device)), slate_size, rule);

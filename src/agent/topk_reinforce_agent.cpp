@@ -26,6 +26,7 @@ class TopKReinforceAgent final : public Agent {
       : config_(config),
         device_(inputs.device),
         seed_(inputs.seed),
+        parallel_(inputs.parallel),
         k_(config.pg.topk > 0 ? config.pg.topk : inputs.slate_size),
         learned_behaviour_(config.pg.behaviour == "learned"),
         steps_(
@@ -84,6 +85,8 @@ class TopKReinforceAgent final : public Agent {
                                config_.pg.entropy_weight * entropy;
     optimizer_.zero_grad();
     loss.backward();
+    // Means over this rank's logged steps, weighted by their count (data_parallel.h).
+    average_gradients(parallel_, network_->parameters(), static_cast<double>(index.size(0)));
     const double grad_norm =
         config_.max_grad_norm > 0
             ? torch::nn::utils::clip_grad_norm_(network_->parameters(), config_.max_grad_norm)
@@ -104,7 +107,7 @@ class TopKReinforceAgent final : public Agent {
             {"topk_multiplier_mean", multiplier.mean().item<double>()},
             {"pi_mean", pi_action.mean().item<double>()},
             {"beta_mean", beta_action.mean().item<double>()},
-            {"epoch", static_cast<double>(iteration * batch_size() / total)},
+            {"epoch", static_cast<double>(iteration * job_batch_size() / total)},
             {"grad_norm", grad_norm}};
   }
 
@@ -129,18 +132,26 @@ class TopKReinforceAgent final : public Agent {
     in.optimizer("optimizer", optimizer_);
   }
 
+  std::vector<torch::Tensor> replicated_tensors() override {
+    return module_state_tensors(*network_);
+  }
+
  private:
-  std::int64_t batch_size() const { return config_.pg.batch_size; }
+  // The steps of one update over the whole job: batch_size per rank.
+  std::int64_t job_batch_size() const { return config_.pg.batch_size * world_size(parallel_); }
 
   // Iteration i takes positions [i B, (i + 1) B) of an endless sequence of epochs, each a
   // permutation of the logged steps drawn from (seed, epoch): every step is visited once per
-  // epoch, and the minibatch is a function of (seed, iteration) alone, so resume is exact.
+  // epoch, and the minibatch is a function of (seed, iteration) alone, so resume is exact. In a
+  // job B is the job's batch and each rank takes its own slice of it, so the ranks' shards of
+  // an epoch are disjoint.
   torch::Tensor minibatch(std::int64_t iteration) {
     const std::int64_t total = steps_.size();
+    const RankShard shard = rank_shard(job_batch_size(), parallel_);
     std::vector<std::int64_t> picked;
-    picked.reserve(static_cast<std::size_t>(batch_size()));
-    for (std::int64_t position = iteration * batch_size();
-         position < (iteration + 1) * batch_size(); ++position) {
+    picked.reserve(static_cast<std::size_t>(shard.size()));
+    for (std::int64_t position = iteration * job_batch_size() + shard.begin;
+         position < iteration * job_batch_size() + shard.end; ++position) {
       const std::int64_t epoch = position / total;
       if (epoch != permutation_epoch_) shuffle_epoch(epoch);
       picked.push_back(permutation_[static_cast<std::size_t>(position % total)]);
@@ -160,6 +171,7 @@ class TopKReinforceAgent final : public Agent {
   AgentConfig config_;
   torch::Device device_;
   std::uint64_t seed_;
+  DataParallel* parallel_;
   int k_;
   bool learned_behaviour_;
   LoggedClickSteps steps_;

@@ -8,10 +8,12 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "agent/checkpoint.h"
+#include "agent/job_training.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/interrupts.h"
@@ -68,9 +70,17 @@ nlohmann::json config_json(const std::map<std::string, std::string>& config) {
   return out;
 }
 
+// Collective in a job: every rank's own state goes into rank 0's checkpoint, and no rank goes
+// on before the checkpoint is in place.
 void save_checkpoint(Agent& agent, const TrainerOptions& options, std::int64_t next_iteration) {
+  if (!is_root(options.parallel)) {
+    gather_rank_states(agent, options.parallel, nullptr, next_iteration);
+    options.parallel->barrier();
+    return;
+  }
   CheckpointWriter writer(checkpoint_folder(options.run_dir));
   agent.save(writer);
+  gather_rank_states(agent, options.parallel, &writer, next_iteration);
   nlohmann::json& meta = writer.meta();
   meta["format_version"] = kCheckpointFormat;
   meta["agent"] = agent.kind();
@@ -78,9 +88,19 @@ void save_checkpoint(Agent& agent, const TrainerOptions& options, std::int64_t n
   meta["seed"] = options.seed;
   meta["data_hash"] = options.data_hash;
   meta["config"] = config_json(options.config);
+  meta["world_size"] = world_size(options.parallel);
   writer.commit();
+  if (options.parallel != nullptr) options.parallel->barrier();
   spdlog::info("checkpoint after iteration {} in {}", next_iteration,
                checkpoint_folder(options.run_dir).string());
+}
+
+// The torch seed of iteration t on this rank: rank 0's is a plain run's, the others' their own
+// (dropout and sampled negatives differ between ranks as their data does).
+std::uint64_t rank_torch_seed(const TrainerOptions& options, std::int64_t iteration) {
+  const std::uint64_t seed = iteration_torch_seed(options.seed, iteration);
+  const int rank = rank_of(options.parallel);
+  return rank == 0 ? seed : derive_seed(seed, static_cast<std::uint64_t>(rank));
 }
 
 }  // namespace
@@ -140,6 +160,12 @@ void check_checkpoint(const std::filesystem::path& folder, const TrainerOptions&
         "{}: the training data changed since the checkpoint (hash {} -> {}): the store, world "
         "or simulator it learns from is not the same",
         where, data_hash, options.data_hash));
+  const int saved_world = meta.value("world_size", 1);
+  if (saved_world != world_size(options.parallel))
+    throw ConfigError(fmt::format(
+        "{}: the checkpoint was written by a job of {} rank(s), this one has {}: resume with "
+        "the same WORLD_SIZE (each rank's share of the users and its replay buffer are its own)",
+        where, saved_world, world_size(options.parallel)));
   if (meta.value("seed", std::uint64_t{0}) != options.seed)
     throw ConfigError(fmt::format("{}: run.seed {} differs from the checkpoint's {}", where,
                                   options.seed, meta.value("seed", std::uint64_t{0})));
@@ -147,9 +173,11 @@ void check_checkpoint(const std::filesystem::path& folder, const TrainerOptions&
 
 std::int64_t restore_checkpoint(Agent& agent, const std::filesystem::path& folder,
                                 const TrainerOptions& options) {
-  check_checkpoint(folder, options, agent);
-  const CheckpointReader reader(folder);
+  const SharedCheckpoint shared(options.parallel, folder);
+  check_checkpoint(shared.folder(), options, agent);
+  const CheckpointReader reader(shared.folder());
   agent.load(reader);
+  restore_rank_state(agent, reader, options.parallel);
   return reader.meta().at("iteration").get<std::int64_t>();
 }
 
@@ -157,44 +185,56 @@ TrainingOutcome run_training(Agent& agent, const TrainerOptions& options,
                              const Evaluator& evaluate) {
   const std::filesystem::path metrics_path = options.run_dir / kMetricsFile;
   const std::filesystem::path folder = checkpoint_folder(options.run_dir);
+  const bool root = is_root(options.parallel);
   TrainingOutcome outcome;
   std::string metrics_text;
   if (options.resume) {
     outcome.first_iteration = restore_checkpoint(agent, folder, options);
-    metrics_text = metrics_before(metrics_path, outcome.first_iteration);
+    if (root) metrics_text = metrics_before(metrics_path, outcome.first_iteration);
     spdlog::info("resuming {} at iteration {} of {}", options.run_dir.string(),
                  outcome.first_iteration, options.iterations);
-  } else if (std::filesystem::exists(folder)) {
+  } else if (root && std::filesystem::exists(folder)) {
     throw ConfigError(fmt::format(
         "{} already holds a checkpoint: continue it with --resume {}, or choose another "
         "run.name (nothing was overwritten)",
         options.run_dir.string(), options.run_dir.string()));
   }
+  // Every replica starts from rank 0's weights (they are equal already when the ranks built
+  // them from the same seed or loaded the same checkpoint; this makes it so whatever happened).
+  broadcast_from_root(options.parallel, agent.replicated_tensors());
   // The kept lines are rewritten atomically; later lines are appended one by one (a torn last
   // line is dropped on resume).
-  write_file_atomic(metrics_path, metrics_text);
-  std::ofstream metrics(metrics_path, std::ios::app);
-  if (!metrics) throw IoError(fmt::format("cannot append to {}", metrics_path.string()));
+  std::ofstream metrics;
+  if (root) {
+    write_file_atomic(metrics_path, metrics_text);
+    metrics.open(metrics_path, std::ios::app);
+    if (!metrics) throw IoError(fmt::format("cannot append to {}", metrics_path.string()));
+  }
 
   // SIGINT/SIGTERM: checkpoint and stop after the current iteration; a second one kills.
   const GracefulStop signals;
-  Progress progress(fmt::format("train {}", agent.kind()), options.iterations, "iterations",
-                    static_cast<std::uint64_t>(outcome.first_iteration));
+  std::optional<Progress> progress;  // rank 0's alone: one bar per job
+  if (root)
+    progress.emplace(fmt::format("train {}", agent.kind()), options.iterations, "iterations",
+                     static_cast<std::uint64_t>(outcome.first_iteration));
   const auto start = std::chrono::steady_clock::now();
   std::int64_t iteration = outcome.first_iteration;
   std::int64_t checkpointed = options.resume ? iteration : -1;
   while (iteration < options.iterations) {
-    torch::manual_seed(iteration_torch_seed(options.seed, iteration));
-    IterationMetrics row = agent.train_iteration(iteration);
+    torch::manual_seed(rank_torch_seed(options, iteration));
+    bool stop = signals.received() != 0;
+    IterationMetrics row = reduce_metrics(options.parallel, agent.train_iteration(iteration), stop);
     const bool last = iteration + 1 == options.iterations;
-    if (options.eval_every > 0 && ((iteration + 1) % options.eval_every == 0 || last)) {
+    if (root && options.eval_every > 0 && ((iteration + 1) % options.eval_every == 0 || last)) {
       const IterationMetrics evaluation = evaluate(agent, iteration);
       row.insert(row.end(), evaluation.begin(), evaluation.end());
     }
-    metrics << metrics_line(iteration, row) << std::flush;
-    if (!metrics) throw IoError(fmt::format("cannot write {}", metrics_path.string()));
+    if (root) {
+      metrics << metrics_line(iteration, row) << std::flush;
+      if (!metrics) throw IoError(fmt::format("cannot write {}", metrics_path.string()));
+    }
     ++iteration;
-    progress.update(static_cast<std::uint64_t>(iteration));
+    if (progress) progress->update(static_cast<std::uint64_t>(iteration));
     if (spdlog::should_log(spdlog::level::debug)) {
       std::ostringstream text;
       for (const auto& [name, value] : row) text << ' ' << name << '=' << value;
@@ -204,15 +244,16 @@ TrainingOutcome run_training(Agent& agent, const TrainerOptions& options,
       save_checkpoint(agent, options, iteration);
       checkpointed = iteration;
     }
-    if (signals.received() != 0) {
+    // In a job `stop` says whether any rank got a signal (reduce_metrics), so all stop here.
+    if (stop || (options.parallel == nullptr && signals.received() != 0)) {
       outcome.interrupted = true;
-      spdlog::warn("signal {} received: checkpointing after iteration {} and stopping",
-                   signals.received(), iteration - 1);
+      spdlog::warn("signal received: checkpointing after iteration {} and stopping", iteration - 1);
       break;
     }
   }
-  progress.finish();
+  if (progress) progress->finish();
   if (checkpointed != iteration) save_checkpoint(agent, options, iteration);
+  finish_job(agent, options.parallel, options.run_dir);
   outcome.iterations_done = iteration;
   spdlog::info("trained iterations {}..{} in {:.1f} s", outcome.first_iteration, iteration,
                seconds_since(start));

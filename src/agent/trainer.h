@@ -17,6 +17,7 @@
 #include <string>
 
 #include "agent/agent.h"
+#include "agent/data_parallel.h"
 
 namespace shoprl {
 
@@ -33,6 +34,10 @@ struct TrainerOptions {
   std::set<std::string> resumable_keys;
   // A digest of what the agent learns from (logs, world, simulator); must match on resume.
   std::string data_hash;
+  // The data-parallel job this run is one rank of (data_parallel.h), or null. Every rank runs
+  // the loop; rank 0 alone writes metrics.jsonl and checkpoints and evaluates. A checkpoint
+  // records the job's world size, and a resume with another one is refused.
+  DataParallel* parallel = nullptr;
 };
 
 // Metrics of an evaluation after iteration `iteration`, appended to that iteration's line.
@@ -45,7 +50,8 @@ struct TrainingOutcome {
 };
 
 // Runs iterations [start, options.iterations). A fresh run refuses a run directory that
-// already holds a checkpoint (ConfigError suggesting --resume), so no work is overwritten.
+// already holds a checkpoint (ConfigError suggesting --resume), so no work is overwritten. In a
+// job every rank calls it; only rank 0 touches the run directory.
 TrainingOutcome run_training(Agent& agent, const TrainerOptions& options,
                              const Evaluator& evaluate);
 
@@ -65,7 +71,8 @@ std::uint64_t iteration_torch_seed(std::uint64_t seed, std::int64_t iteration);
 void check_checkpoint(const std::filesystem::path& folder, const TrainerOptions& options,
                       const Agent& agent);
 
-// check_checkpoint(), then loads the agent's state; returns the next iteration.
+// check_checkpoint(), then loads the agent's state; returns the next iteration. In a job every
+// rank calls it with rank 0's folder: rank 0 sends the others what they need (job_training.h).
 std::int64_t restore_checkpoint(Agent& agent, const std::filesystem::path& folder,
                                 const TrainerOptions& options);
 

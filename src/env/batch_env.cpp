@@ -27,9 +27,11 @@ BatchEnv::BatchEnv(const EnvConfig& config, std::int64_t num_items)
 
 BatchEnv::~BatchEnv() = default;
 
-void BatchEnv::reset(std::uint64_t seed, std::int64_t batch_size) {
+void BatchEnv::reset(std::uint64_t seed, std::int64_t batch_size, std::int64_t first_slot) {
   if (batch_size < 1) throw Error(fmt::format("env.reset: batch size {} < 1", batch_size));
+  if (first_slot < 0) throw Error(fmt::format("env.reset: first slot {} < 0", first_slot));
   seed_ = seed;
+  first_slot_ = static_cast<std::uint64_t>(first_slot);
   batch_size_ = batch_size;
   const std::size_t n = batch_size;
   const std::size_t l = config_.history_length;
@@ -54,7 +56,7 @@ void BatchEnv::reset(std::uint64_t seed, std::int64_t batch_size) {
   episode_.assign(n, 0);
   step_in_episode_.assign(n, 0);
   rng_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) rng_[i] = RandomStream(derive_seed(seed, i, 0));
+  for (std::size_t i = 0; i < n; ++i) rng_[i] = RandomStream(derive_seed(seed, first_slot_ + i, 0));
   episode_return_.assign(n, 0.0);
   episode_converted_.assign(n, 0);
   totals_.assign(n, SlotTotals{});
@@ -189,7 +191,7 @@ void BatchEnv::finish_step(std::size_t begin, std::size_t end, const std::int32_
       episode_converted_[i] = 0;
       step_in_episode_[i] = 0;
       ++episode_[i];
-      rng_[i] = RandomStream(derive_seed(seed_, i, episode_[i]));
+      rng_[i] = RandomStream(derive_seed(seed_, first_slot_ + i, episode_[i]));
       const std::size_t l = config_.history_length;
       std::copy_n(&history_item_[i * l], l, &ended_item_[i * l]);
       std::copy_n(&history_type_[i * l], l, &ended_type_[i * l]);

@@ -32,8 +32,9 @@ class BatchEnv {
   BatchEnv& operator=(const BatchEnv&) = delete;
 
   // Starts `batch_size` fresh sessions. The random stream of slot s in its e-th episode is
-  // derived from (seed, s, e).
-  void reset(std::uint64_t seed, std::int64_t batch_size);
+  // derived from (seed, first_slot + s, e): a batch that starts at `first_slot` replays those
+  // slots of a larger batch of the same seed (a data-parallel job's rank plays its share).
+  void reset(std::uint64_t seed, std::int64_t batch_size, std::int64_t first_slot = 0);
   // One step for every user: `slates` holds batch_size x slate_size item indices. Throws Error
   // naming the user and slot for an item out of range or repeated within a slate.
   void step(const std::int32_t* slates);
@@ -122,6 +123,7 @@ class BatchEnv {
   std::int64_t num_items_;
   std::int64_t batch_size_ = 0;
   std::uint64_t seed_ = 0;
+  std::uint64_t first_slot_ = 0;
   std::unique_ptr<ThreadPool> pool_;
 
   std::vector<std::int64_t> history_item_;

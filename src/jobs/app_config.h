@@ -10,6 +10,7 @@
 #include "agent/agent_config.h"
 #include "agent/train_config.h"
 #include "core/config_field.h"
+#include "core/distributed_launch.h"
 #include "core/run_config.h"
 #include "data/import_config.h"
 #include "data/sample_log.h"
@@ -46,6 +47,7 @@ struct AppConfig {
   TrainConfig train;
   TrafficConfig traffic;
   PromoteConfig promote;
+  DistributedConfig distributed;
 
   void visit(ConfigVisitor& v) {
     v.section("run", run, "Run identity, seed, device and logging");
@@ -75,6 +77,9 @@ struct AppConfig {
               "Synthetic shoppers of the world played against a running server (shoprl traffic)");
     v.section("promote", promote,
               "The off-policy gate that publishes a candidate policy (shoprl promote)");
+    v.section("distributed", distributed,
+              "Data-parallel training when RANK and WORLD_SIZE are set (shoprl train; "
+              "docs/training.md)");
   }
 };
 

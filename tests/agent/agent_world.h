@@ -42,10 +42,11 @@ inline SessionValue agent_value(Agent& agent, BatchEnv& env, std::uint64_t seed,
   torch::manual_seed(seed);
   const SlateRuleConfig rule = agent.evaluation_rule();
   const int k = env.slate_size();
-  return session_value(collect_rollout(env, seed, users, [&](const SessionBatch& rows) {
-    const SampledSlates slates = sample_slates(agent.policy_scores(rows), k, rule);
-    return RolloutAction{slates.items, slates.log_prob};
-  }));
+  return session_value(
+      collect_rollout(env, seed, users, [&](const SessionBatch& rows, const SlateNoise&) {
+        const SampledSlates slates = sample_slates(agent.policy_scores(rows), k, rule);
+        return RolloutAction{slates.items, slates.log_prob};
+      }));
 }
 
 // Uniformly random slates over the same sessions.
@@ -55,10 +56,11 @@ inline SessionValue uniform_value(BatchEnv& env, std::uint64_t seed, std::int64_
   rule.rule = "boltzmann";
   const int k = env.slate_size();
   const std::int64_t items = env.num_items();
-  return session_value(collect_rollout(env, seed, users, [&](const SessionBatch& rows) {
-    const SampledSlates slates = sample_slates(torch::zeros({rows.size(), items}), k, rule);
-    return RolloutAction{slates.items, slates.log_prob};
-  }));
+  return session_value(
+      collect_rollout(env, seed, users, [&](const SessionBatch& rows, const SlateNoise&) {
+        const SampledSlates slates = sample_slates(torch::zeros({rows.size(), items}), k, rule);
+        return RolloutAction{slates.items, slates.log_prob};
+      }));
 }
 
 }  // namespace shoprl::testing

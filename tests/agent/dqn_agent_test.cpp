@@ -256,14 +256,15 @@ void expect_beats_uniform(const std::string& kind, int iterations) {
 
   const std::int64_t sessions = 2000;
   const std::uint64_t evaluation_seed = 12345;
-  const auto greedy = session_returns(w.env, sessions, evaluation_seed, [&](const SessionBatch& b) {
-    SlateRuleConfig top_k;
-    const SampledSlates s = sample_slates(agent->policy_scores(b), 3, top_k);
-    return RolloutAction{s.items, s.log_prob};
-  });
+  const auto greedy = session_returns(
+      w.env, sessions, evaluation_seed, [&](const SessionBatch& b, const SlateNoise&) {
+        SlateRuleConfig top_k;
+        const SampledSlates s = sample_slates(agent->policy_scores(b), 3, top_k);
+        return RolloutAction{s.items, s.log_prob};
+      });
   torch::manual_seed(10);
-  const auto uniform =
-      session_returns(w.env, sessions, evaluation_seed, [&](const SessionBatch& b) {
+  const auto uniform = session_returns(
+      w.env, sessions, evaluation_seed, [&](const SessionBatch& b, const SlateNoise&) {
         SlateRuleConfig random;
         random.rule = "epsilon_greedy";
         random.epsilon = 1.0;

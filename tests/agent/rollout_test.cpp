@@ -13,7 +13,7 @@ namespace shoprl {
 namespace {
 
 RolloutPolicy first_items_policy(int slate_size, std::vector<std::int64_t>* asked) {
-  return [slate_size, asked](const SessionBatch& rows) {
+  return [slate_size, asked](const SessionBatch& rows, const SlateNoise&) {
     asked->push_back(rows.size());
     // Distinct items that depend on the history length, so slates vary across steps.
     const torch::Tensor offset = rows.lengths.view({-1, 1}) % 5;

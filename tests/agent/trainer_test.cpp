@@ -56,6 +56,7 @@ class ToyAgent : public Agent {
     in.optimizer("optimizer", *optimizer_);
     updates_ = in.meta().at("updates").get<std::int64_t>();
   }
+  std::vector<torch::Tensor> replicated_tensors() override { return model_->parameters(); }
 
  private:
   torch::nn::Linear model_{nullptr};

@@ -136,6 +136,40 @@ TEST(SyntheticEnv, ResetOpensSessionsWithTheEntryEvent) {
   EXPECT_EQ(env.metrics().steps, 0);
 }
 
+TEST(SyntheticEnv, ABatchFromAFirstSlotReplaysThoseSlotsOfALargerBatch) {
+  // What a data-parallel job's rank relies on: slots 4..7 of a batch of 8 are a batch of 4 that
+  // starts at slot 4, over several steps and episodes.
+  const SyntheticWorld world(tiny_world_config(), 3, 1);
+  SyntheticEnv whole(world, tiny_env_config());
+  SyntheticEnv share(world, tiny_env_config());
+  whole.reset(7, 8);
+  share.reset(7, 4, 4);
+  std::vector<std::int32_t> slates(8 * 3);
+  for (int step = 0; step < 12; ++step) {
+    for (std::size_t i = 0; i < slates.size(); ++i)
+      slates[i] = static_cast<std::int32_t>((i % 3) + 3 * (step % 4));
+    whole.step(slates);
+    share.step(std::vector<std::int32_t>(slates.begin() + 12, slates.end()));
+    for (std::size_t i = 0; i < 4; ++i) {
+      EXPECT_EQ(share.rewards()[i], whole.rewards()[i + 4]) << "step " << step << " slot " << i;
+      EXPECT_EQ(share.dones()[i], whole.dones()[i + 4]);
+      EXPECT_EQ(share.history_items()[i * 6], whole.history_items()[(i + 4) * 6]);
+    }
+  }
+  EXPECT_GT(share.metrics().episodes, 0) << "the comparison crossed episode boundaries";
+  // ...and the offset matters: slots 0..3 are other sessions.
+  SyntheticEnv first(world, tiny_env_config());
+  SyntheticEnv later(world, tiny_env_config());
+  first.reset(7, 4);
+  later.reset(7, 4, 4);
+  std::vector<std::int64_t> first_users, later_users;
+  for (std::size_t i = 0; i < 4; ++i) {
+    first_users.push_back(first.user(i) * 100 + first.history_items()[i * 6]);
+    later_users.push_back(later.user(i) * 100 + later.history_items()[i * 6]);
+  }
+  EXPECT_NE(first_users, later_users);
+}
+
 TEST(SyntheticEnv, ResetWithoutEntryEventsStartsEmptyAtTheUsersOwnInterest) {
   WorldConfig config = tiny_world_config();
   config.entry_event = false;

@@ -21,7 +21,7 @@ std::vector<std::size_t> all_rows(std::size_t n) {
   return rows;
 }
 
-double logistic(double eta) { return 1.0 / (1.0 + std::exp(-eta)); }
+double sigmoid_of(double eta) { return 1.0 / (1.0 + std::exp(-eta)); }
 
 // A known logistic model: eta = 0.8 x1 - 0.5 x2 + effect[a] + slot[pos] + intercept, with the
 // action effects carried partly by one action feature (f = 0, 1, -1).
@@ -51,7 +51,7 @@ RewardModelData generate(const KnownLogisticModel& truth, std::size_t n, std::ui
     d.context.push_back(2.0 * uniform01(rng) - 1.0);
     d.action.push_back(static_cast<std::int32_t>(uniform_index(rng, 3)));
     d.position.push_back(static_cast<std::int32_t>(uniform_index(rng, 2)));
-    d.reward.push_back(uniform01(rng) < logistic(truth.eta(d, i)) ? 1.0 : 0.0);
+    d.reward.push_back(uniform01(rng) < sigmoid_of(truth.eta(d, i)) ? 1.0 : 0.0);
   }
   return d;
 }
@@ -81,7 +81,7 @@ TEST(LogisticRewardModel, RecoversKnownCoefficientsWithinTheirStandardErrors) {
     Eigen::VectorXd z(6);
     z << data.context[2 * i], data.context[2 * i + 1], data.action[i] == 1, data.action[i] == 2,
         data.position[i] == 1, 1.0;
-    const double p = logistic(truth.eta(data, i));
+    const double p = sigmoid_of(truth.eta(data, i));
     fisher += p * (1 - p) * z * z.transpose();
   }
   const Eigen::MatrixXd covariance = fisher.inverse();
@@ -104,7 +104,7 @@ TEST(LogisticRewardModel, PredictGivesEveryActionAndPredictLoggedTheLoggedOne) {
     model.predict(row, data.position[row], by_action);
     EXPECT_DOUBLE_EQ(logged[row], by_action[data.action[row]]);
     for (int a = 0; a < 3; ++a) {
-      EXPECT_NEAR(by_action[a], logistic(model.logit(row, a, data.position[row])), 1e-12);
+      EXPECT_NEAR(by_action[a], sigmoid_of(model.logit(row, a, data.position[row])), 1e-12);
     }
   }
 }

@@ -42,8 +42,8 @@ TEST(PolicyNetwork, DuelingHeadIsValuePlusCentredAdvantage) {
   const torch::Tensor q = network->item_scores(state);
   // Centred advantages: the mean Q over items is the state-value stream.
   auto params = network->named_parameters();
-  const torch::Tensor value =
-      torch::nn::functional::linear(state, params["state_value.weight"], params["state_value.bias"]);
+  const torch::Tensor value = torch::nn::functional::linear(state, params["state_value.weight"],
+                                                            params["state_value.bias"]);
   EXPECT_TRUE(torch::allclose(q.mean(1, true), value, 1e-5, 1e-5));
 }
 
@@ -79,8 +79,8 @@ TEST(SlateSampling, RulesGiveDistinctItemsAndTheirLogProbabilities) {
 
   // Plackett-Luce: P(0 then 2) = p0 * p2 / (1 - p0) with p = softmax(scores).
   const torch::Tensor p = torch::softmax(scores, 1)[0];
-  const double expected = std::log(p[0].item<double>() * p[2].item<double>() /
-                                   (1.0 - p[0].item<double>()));
+  const double expected =
+      std::log(p[0].item<double>() * p[2].item<double>() / (1.0 - p[0].item<double>()));
   EXPECT_NEAR(plackett_luce_log_prob(scores, torch::tensor({{0, 2}})).item<double>(), expected,
               1e-6);
 
@@ -88,16 +88,37 @@ TEST(SlateSampling, RulesGiveDistinctItemsAndTheirLogProbabilities) {
   const SlateRuleConfig greedy{"epsilon_greedy", 0.3, 1.0};
   const SampledSlates many = sample_slates(scores.expand({400, 4}), 2, greedy);
   for (std::int64_t r = 0; r < 400; ++r) {
-    const bool is_greedy = many.items[r][0].item<std::int64_t>() == 0 &&
-                           many.items[r][1].item<std::int64_t>() == 2;
+    const bool is_greedy =
+        many.items[r][0].item<std::int64_t>() == 0 && many.items[r][1].item<std::int64_t>() == 2;
     const double probability = is_greedy ? 0.7 + 0.3 / 12 : 0.3 / 12;
     ASSERT_NEAR(many.log_prob[r].item<double>(), std::log(probability), 1e-5);
     ASSERT_NE(many.items[r][0].item<std::int64_t>(), many.items[r][1].item<std::int64_t>());
   }
-  const SampledSlates sampled = sample_slates(scores.expand({400, 4}), 3,
-                                              SlateRuleConfig{"boltzmann", 0.1, 1.0});
+  const SampledSlates sampled =
+      sample_slates(scores.expand({400, 4}), 3, SlateRuleConfig{"boltzmann", 0.1, 1.0});
   EXPECT_TRUE(torch::allclose(sampled.log_prob,
                               plackett_luce_log_prob(scores.expand({400, 4}), sampled.items)));
+}
+
+TEST(SlateSampling, KeyedNoiseGivesARowTheSameSlateWhateverItsBatch) {
+  // A data-parallel job splits a rollout's rows over ranks; keyed by row, a row's sampled slate
+  // must not depend on the rows beside it.
+  torch::manual_seed(5);
+  const torch::Tensor scores = torch::randn({6, 30});
+  for (const std::string rule : {"boltzmann", "epsilon_greedy"}) {
+    const SlateRuleConfig config{rule, 0.5, 1.0};
+    SlateNoise all{17, torch::arange(6, torch::kInt64)};
+    SlateNoise tail{17, torch::arange(3, 6, torch::kInt64)};
+    torch::manual_seed(1);
+    const SampledSlates whole = sample_slates(scores, 4, config, all);
+    torch::manual_seed(2);  // the global generator plays no part
+    const SampledSlates part = sample_slates(scores.slice(0, 3, 6), 4, config, tail);
+    EXPECT_TRUE(torch::equal(whole.items.slice(0, 3, 6), part.items)) << rule;
+    EXPECT_TRUE(torch::allclose(whole.log_prob.slice(0, 3, 6), part.log_prob)) << rule;
+    SlateNoise other_seed{18, torch::arange(6, torch::kInt64)};
+    EXPECT_FALSE(torch::equal(sample_slates(scores, 4, config, other_seed).items, whole.items))
+        << rule;
+  }
 }
 
 }  // namespace
