@@ -59,9 +59,10 @@ IterationMetrics reduce_metrics(DataParallel* parallel, const IterationMetrics& 
 
 void gather_rank_states(Agent& agent, DataParallel* parallel, CheckpointWriter* root_writer,
                         std::int64_t iteration) {
+  if (parallel == nullptr) return;
   const std::map<std::string, torch::Tensor> own = agent.rank_state();
   // Every rank holds the same agent kind and config, so all agree on whether there is state.
-  if (parallel == nullptr || own.empty()) return;
+  if (own.empty()) return;
   const auto key = [iteration](int rank) {
     return fmt::format("shoprl/checkpoint/{}/rank{}", iteration, rank);
   };

@@ -88,14 +88,15 @@ struct JobResult {
   std::vector<std::string> logs;  // each rank's stdout and stderr
 };
 
-// Runs `world` ranks of `shoprl -q train <arguments>` together and waits for them all.
-JobResult run_job(const TempDir& dir, int world, const std::string& arguments,
+// Runs rank r of a job as `shoprl -q train <arguments[r]>`, all together, and waits for them.
+JobResult run_job(const TempDir& dir, const std::vector<std::string>& arguments,
                   const std::string& tag) {
+  const int world = static_cast<int>(arguments.size());
   const int port = unused_port();
   std::string script = "cd '" + dir.path().string() + "'; ";
   for (int r = 0; r < world; ++r)
-    script += rank_environment(r, world, port) + shoprl() + " -q train " + arguments + " > " + tag +
-              ".rank" + std::to_string(r) + ".log 2>&1 & p" + std::to_string(r) + "=$!; ";
+    script += rank_environment(r, world, port) + shoprl() + " -q train " + arguments[r] + " > " +
+              tag + ".rank" + std::to_string(r) + ".log 2>&1 & p" + std::to_string(r) + "=$!; ";
   for (int r = 0; r < world; ++r)
     script += "wait $p" + std::to_string(r) + "; echo \"exit " + std::to_string(r) + " $?\"; ";
   const auto ran = run_command(script);
@@ -108,6 +109,12 @@ JobResult run_job(const TempDir& dir, int world, const std::string& arguments,
     result.logs.push_back(read_file_text(dir / (tag + ".rank" + std::to_string(r) + ".log")));
   }
   return result;
+}
+
+// `world` ranks with the same arguments.
+JobResult run_job(const TempDir& dir, int world, const std::string& arguments,
+                  const std::string& tag) {
+  return run_job(dir, std::vector<std::string>(static_cast<std::size_t>(world), arguments), tag);
 }
 
 // Each rank's own digest of its parameters as rank 0 gathered them (distributed.json; rank 0
@@ -285,6 +292,44 @@ TEST(DistributedTrain, AKilledRankStopsTheOtherNamingItAndTheJobResumesToTheSame
   EXPECT_EQ(read_file_text(run / "metrics.jsonl"),
             read_file_text(dir / "runs" / "whole" / "metrics.jsonl"));
   EXPECT_EQ(rank_digests(run), rank_digests(dir / "runs" / "whole"));
+}
+
+TEST(DistributedTrain, DqnResumesEachRanksReplayBufferWithoutASharedRunFolder) {
+  TempDir dir;
+  make_logs(dir);
+  testing::write_text(dir / "dqn.yaml",
+                      job_config(dir,
+                                 "dqn\n  dqn: {batch_size: 16, updates_per_iteration: 2, "
+                                 "learning_starts: 16, epsilon_decay_iterations: 3, n_step: 2}",
+                                 8, 12, 6));
+  const std::string config = "--config " + quoted(dir / "dqn.yaml");
+  const JobResult whole = run_job(dir, 2, config + " --set run.name=whole", "whole");
+  ASSERT_EQ(whole.exit_codes, (std::vector<int>{0, 0})) << whole.logs[0] << whole.logs[1];
+  const JobResult first =
+      run_job(dir, 2, config + " --set run.name=split --set train.iterations=3", "first");
+  ASSERT_EQ(first.exit_codes, (std::vector<int>{0, 0})) << first.logs[0] << first.logs[1];
+  const std::filesystem::path split = dir / "runs" / "split";
+  // Each rank's own replay buffer is in rank 0's checkpoint.
+  EXPECT_TRUE(std::filesystem::exists(split / "checkpoint" / "rank_state.rank0.pt"));
+  EXPECT_TRUE(std::filesystem::exists(split / "checkpoint" / "rank_state.rank1.pt"));
+  EXPECT_FALSE(std::filesystem::exists(split / "checkpoint" / "replay.pt"));
+  // Rank 1 resumes from a folder it does not have (another machine): rank 0 sends it the
+  // checkpoint, and it reads the run's config from a copy.
+  std::filesystem::copy_file(split / "config.yaml", dir / "copied-config.yaml");
+  const JobResult rest =
+      run_job(dir,
+              {"--resume " + quoted(split) + " --set train.iterations=6",
+               "--resume " + quoted(dir / "elsewhere" / "split") + " --config " +
+                   quoted(dir / "copied-config.yaml") + " --set train.iterations=6"},
+              "rest");
+  ASSERT_EQ(rest.exit_codes, (std::vector<int>{0, 0})) << rest.logs[0] << rest.logs[1];
+  EXPECT_FALSE(std::filesystem::exists(dir / "elsewhere"));
+  EXPECT_EQ(rank_digests(split), rank_digests(dir / "runs" / "whole"))
+      << "the resumed job ends where the uninterrupted one did";
+  const std::string metrics = read_file_text(split / "metrics.jsonl");
+  EXPECT_EQ(metrics, read_file_text(dir / "runs" / "whole" / "metrics.jsonl"));
+  EXPECT_NE(metrics.find("\"gradient_steps\":12.0"), std::string::npos)
+      << "the replay buffers were sampled: " << metrics;
 }
 
 TEST(DistributedTrain, RanksWithDifferentConfigsAreRefusedBeforeAnythingIsWritten) {
