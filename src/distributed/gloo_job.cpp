@@ -1,7 +1,12 @@
 // A data-parallel job over c10d's ProcessGroupGloo and TCPStore (data_parallel_job.h).
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -49,14 +54,49 @@ bool is_loopback(const std::string& address) {
   return address == "localhost" || address.rfind("127.", 0) == 0 || address == "::1";
 }
 
+// The local address this machine reaches `host` from, or "" when that cannot be told. Connecting
+// a UDP socket sends nothing; it only asks the kernel for the route.
+std::string local_address_towards(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return "";
+  std::string address;
+  for (addrinfo* a = found; a != nullptr && address.empty(); a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0) {
+      const void* raw =
+          local.ss_family == AF_INET
+              ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr)
+              : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr);
+      if (::inet_ntop(local.ss_family, raw, text, sizeof text) != nullptr) address = text;
+    }
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return address;
+}
+
 // The network device Gloo's pairs use: the interface GLOO_SOCKET_IFNAME names (as torchrun),
-// loopback for a job on one machine addressed by loopback, else the host name's address.
+// loopback for a job addressed by loopback, else the address this machine reaches rank 0's
+// from. Not the host name's address, which Debian maps to 127.0.1.1 in /etc/hosts: peers on
+// other machines could not connect to it.
 std::shared_ptr<gloo::transport::Device> gloo_device(const LaunchEnvironment& launch) {
   if (const char* name = std::getenv("GLOO_SOCKET_IFNAME"); name != nullptr && *name != '\0')
     return c10d::ProcessGroupGloo::createDeviceForInterface(name);
   if (is_loopback(launch.master_addr))
     return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
-  return c10d::ProcessGroupGloo::createDefaultDevice();
+  const std::string local = local_address_towards(launch.master_addr, launch.master_port);
+  if (local.empty()) return c10d::ProcessGroupGloo::createDefaultDevice();
+  spdlog::debug("rank {}: Gloo connections on {}, the address that reaches {}", launch.rank, local,
+                launch.master_addr);
+  return c10d::ProcessGroupGloo::createDeviceForHostname(local);
 }
 
 class GlooDataParallel final : public DataParallel {
