@@ -18,9 +18,9 @@ struct DistributedConfig {
 
   void visit(ConfigVisitor& v) {
     v.field("timeout_seconds", timeout_seconds,
-            "Data-parallel jobs (RANK/WORLD_SIZE set): how long the ranks wait for each other "
-            "to join, and a collective for a rank that stopped answering, before the job "
-            "fails naming it (a rank that exits is noticed at once)",
+            "Data-parallel jobs (RANK/WORLD_SIZE set): how long a collective waits for a rank "
+            "that does not come (hung, or rank 0 evaluating alone) before the job fails naming "
+            "it; a rank that exits is noticed at once, and forming the job waits at least 60 s",
             in_range(1, 86400));
     v.field("bucket_mb", bucket_mb,
             "Data-parallel jobs: gradients are all-reduced in buckets of about this many "

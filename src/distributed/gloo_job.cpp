@@ -8,11 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -27,6 +29,23 @@ namespace {
 
 using Milliseconds = std::chrono::milliseconds;
 constexpr Milliseconds kHeartbeatPeriod{500};
+// Forming a job waits at least this long, whatever distributed.timeout_seconds says.
+constexpr Milliseconds kLeastJoinTimeout{60000};
+
+// Where every rank's own message about a failed job turns to advice.
+constexpr const char* kJobStops = "; the job stops.";
+
+// A peer's report (report_failure) without what this rank's message repeats: the peer's rank
+// prefix and the advice.
+std::string peer_reason(std::string text, int rank) {
+  const std::string prefix = fmt::format("rank {}: ", rank);
+  if (text.rfind(prefix, 0) == 0) text.erase(0, prefix.size());
+  const std::size_t advice = text.find(kJobStops);
+  if (advice != std::string::npos) text.erase(advice);
+  return text;
+}
+
+double seconds(Milliseconds duration) { return static_cast<double>(duration.count()) / 1000; }
 constexpr const char* kFailedPrefix = "shoprl/failed/";
 constexpr const char* kBeatPrefix = "shoprl/beat/";
 constexpr const char* kJoinedPrefix = "shoprl/joined/";
@@ -104,22 +123,24 @@ class GlooDataParallel final : public DataParallel {
   GlooDataParallel(const LaunchEnvironment& launch, const DistributedConfig& config)
       : launch_(launch),
         timeout_(static_cast<std::int64_t>(config.timeout_seconds * 1000)),
+        join_timeout_(std::max(timeout_, kLeastJoinTimeout)),
         bucket_bytes_(static_cast<std::int64_t>(config.bucket_mb * 1024 * 1024)) {
     try {
-      store_ = connect_store(launch_, launch_.rank == 0, timeout_);
+      store_ = connect_store(launch_, launch_.rank == 0, join_timeout_);
     } catch (const std::exception& e) {
       throw DistributedError(fmt::format(
-          "rank {}: cannot {} the job's store at {}:{} within distributed.timeout_seconds = {} "
-          "({}): {}",
-          launch_.rank, launch_.rank == 0 && !launch_.agent_store ? "listen as" : "reach",
-          launch_.master_addr, launch_.master_port, config.timeout_seconds,
+          "rank {}: cannot {} the job's store at {}:{} within {} s ({}): {}", launch_.rank,
+          launch_.rank == 0 && !launch_.agent_store ? "listen as" : "reach", launch_.master_addr,
+          launch_.master_port, seconds(join_timeout_),
           launch_.rank == 0 && !launch_.agent_store ? "is the port in use?"
                                                     : "is rank 0 running, and the address right?",
           first_line(e.what())));
     }
-    wait_for_ranks(config.timeout_seconds);
+    wait_for_ranks();
     auto options = c10d::ProcessGroupGloo::Options::create();
     options->devices.push_back(gloo_device(launch_));
+    // Every collective's wait (LibTorch 1.13's Gloo group ignores a per-call timeout). The
+    // pairs connect with it too, which is quick: every rank has joined by now.
     options->timeout = timeout_;
     try {
       group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store_, launch_.rank, launch_.world_size,
@@ -160,6 +181,7 @@ class GlooDataParallel final : public DataParallel {
   }
 
   void barrier() override {
+    ++collectives_;
     try {
       group_->barrier()->wait();
     } catch (const std::exception& e) {
@@ -206,6 +228,7 @@ class GlooDataParallel final : public DataParallel {
   // own device (Gloo reduces in host memory).
   template <typename Launch>
   void run_collective(std::vector<torch::Tensor>& tensors, const Launch& launch) {
+    ++collectives_;
     std::vector<std::vector<torch::Tensor>> staged;
     staged.reserve(tensors.size());
     for (const torch::Tensor& t : tensors) staged.push_back({t.to(torch::kCPU).contiguous()});
@@ -224,10 +247,10 @@ class GlooDataParallel final : public DataParallel {
   }
 
   // Every rank announces itself; rank 0 waits for all and names the missing ones.
-  void wait_for_ranks(double timeout_seconds) {
+  void wait_for_ranks() {
     publish(kJoinedPrefix + std::to_string(launch_.rank), "1");
     if (launch_.rank != 0) return;
-    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    const auto deadline = std::chrono::steady_clock::now() + join_timeout_;
     std::vector<int> missing;
     while (true) {
       missing.clear();
@@ -237,23 +260,25 @@ class GlooDataParallel final : public DataParallel {
       if (std::chrono::steady_clock::now() > deadline) break;
       std::this_thread::sleep_for(Milliseconds(50));
     }
-    throw DistributedError(fmt::format(
-        "rank(s) {} of {} did not join the job at {}:{} within distributed.timeout_seconds = {}: "
-        "start every rank with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE",
-        fmt::join(missing, ", "), launch_.world_size, launch_.master_addr, launch_.master_port,
-        timeout_seconds));
+    throw DistributedError(
+        fmt::format("rank(s) {} of {} did not join the job at {}:{} within {} s: "
+                    "start every rank with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE",
+                    fmt::join(missing, ", "), launch_.world_size, launch_.master_addr,
+                    launch_.master_port, seconds(join_timeout_)));
   }
 
-  // A heartbeat counter per rank, on a connection of its own, until the job ends or the store
-  // (rank 0) is gone.
+  // A heartbeat per rank, on a connection of its own, until the job ends or the store (rank 0)
+  // is gone: "<beats> <collectives entered>", so that a rank that stopped (its beats stand
+  // still) and one that lags (it entered fewer collectives) can both be named.
   void beat() {
     try {
-      const auto store = connect_store(launch_, false, timeout_);
+      const auto store = connect_store(launch_, false, join_timeout_);
       const std::string key = kBeatPrefix + std::to_string(launch_.rank);
+      std::int64_t beats = 0;
       std::unique_lock<std::mutex> lock(beat_mutex_);
       while (!stopping_) {
         lock.unlock();
-        store->add(key, 1);
+        store->set(key, as_bytes(fmt::format("{} {}", ++beats, collectives_.load())));
         lock.lock();
         beat_wake_.wait_for(lock, kHeartbeatPeriod, [this] { return stopping_; });
       }
@@ -262,8 +287,24 @@ class GlooDataParallel final : public DataParallel {
     }
   }
 
+  struct Beat {
+    std::int64_t beats = -1;  // -1: none yet
+    std::int64_t collectives = 0;
+  };
+  std::vector<Beat> read_beats() {
+    std::vector<Beat> out(static_cast<std::size_t>(launch_.world_size));
+    for (int r = 0; r < launch_.world_size; ++r) {
+      const std::string key = kBeatPrefix + std::to_string(r);
+      if (!store_->check({key})) continue;
+      std::istringstream text(as_text(store_->get(key)));
+      text >> out[r].beats >> out[r].collectives;
+    }
+    return out;
+  }
+
   // Why a collective failed, naming the rank: one that reported its failure, else the ones
-  // whose heartbeat stopped, else rank 0 when its store is gone.
+  // whose heartbeat stopped, else the ones that had not entered this collective, else rank 0
+  // when its store is gone.
   [[noreturn]] void fail(const std::exception& cause) {
     const std::string what = first_line(cause.what());
     std::string reason;
@@ -271,24 +312,33 @@ class GlooDataParallel final : public DataParallel {
       for (int r = 0; r < launch_.world_size; ++r) {
         const std::string key = kFailedPrefix + std::to_string(r);
         if (r != launch_.rank && store_->check({key}))
-          reason = fmt::format("rank {} failed: {}", r, as_text(store_->get(key)));
+          reason = fmt::format("rank {} failed: {}", r, peer_reason(as_text(store_->get(key)), r));
       }
       if (reason.empty()) {
-        const auto beats = [&] {
-          std::vector<std::int64_t> counts;
-          for (int r = 0; r < launch_.world_size; ++r)
-            counts.push_back(store_->add(kBeatPrefix + std::to_string(r), 0));
-          return counts;
-        };
-        const std::vector<std::int64_t> before = beats();
+        const std::vector<Beat> before = read_beats();
         std::this_thread::sleep_for(3 * kHeartbeatPeriod);
-        const std::vector<std::int64_t> after = beats();
-        std::vector<int> stopped;
-        for (int r = 0; r < launch_.world_size; ++r)
-          if (r != launch_.rank && after[r] == before[r]) stopped.push_back(r);
+        const std::vector<Beat> after = read_beats();
+        const std::int64_t mine = collectives_.load();
+        std::vector<int> stopped, behind;
+        std::vector<std::string> counts;
+        for (int r = 0; r < launch_.world_size; ++r) {
+          if (r == launch_.rank) continue;
+          if (after[r].beats == before[r].beats) {
+            stopped.push_back(r);
+          } else if (after[r].collectives < mine) {
+            behind.push_back(r);
+            counts.push_back(fmt::format("rank {} {}", r, after[r].collectives));
+          }
+        }
         if (!stopped.empty())
           reason = fmt::format("rank {} stopped (no heartbeat): it exited, was killed or froze",
                                fmt::join(stopped, ", "));
+        else if (!behind.empty())
+          reason = fmt::format(
+              "rank {} never reached this collective within distributed.timeout_seconds = {} s "
+              "(collectives entered: this rank {}, {}): it hangs or is busy, e.g. rank 0 "
+              "evaluating alone",
+              fmt::join(behind, ", "), seconds(timeout_), mine, fmt::join(counts, ", "));
       }
     } catch (const std::exception&) {
       reason =
@@ -302,15 +352,16 @@ class GlooDataParallel final : public DataParallel {
       reason = fmt::format(
           "a collective failed or waited longer than distributed.timeout_seconds "
           "= {} s",
-          static_cast<double>(timeout_.count()) / 1000);
-    throw DistributedError(
-        fmt::format("rank {}: {} ({}); the job stops. Once the cause is fixed, a job that "
-                    "checkpointed resumes with `shoprl train --resume RUN_DIR` on every rank",
-                    launch_.rank, reason, what));
+          seconds(timeout_));
+    throw DistributedError(fmt::format(
+        "rank {}: {} ({}){} Once the cause is fixed, a job that checkpointed resumes with "
+        "`shoprl train --resume RUN_DIR` on every rank",
+        launch_.rank, reason, what, kJobStops));
   }
 
   LaunchEnvironment launch_;
-  Milliseconds timeout_;
+  Milliseconds timeout_;       // a collective's wait for the other ranks
+  Milliseconds join_timeout_;  // forming the job: ranks start apart (LibTorch takes a second)
   std::int64_t bucket_bytes_;
   c10::intrusive_ptr<c10d::Store> store_;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
@@ -318,6 +369,7 @@ class GlooDataParallel final : public DataParallel {
   std::mutex beat_mutex_;
   std::condition_variable beat_wake_;
   bool stopping_ = false;
+  std::atomic<std::int64_t> collectives_{0};  // entered by this rank, for naming a lagging one
 };
 
 }  // namespace

@@ -295,6 +295,26 @@ TEST(DistributedTrain, AKilledRankStopsTheOtherNamingItAndTheJobResumesToTheSame
   EXPECT_EQ(rank_digests(run), rank_digests(dir / "runs" / "whole"));
 }
 
+TEST(DistributedTrain, ARankThatLagsPastTheTimeoutIsNamed) {
+  // Rank 0 evaluates alone during training (600,000 sessions: seconds) while rank 1 waits in
+  // the next collective for 1 s: rank 1 names rank 0 as the one that never came, and rank 0
+  // then hears why rank 1 stopped.
+  TempDir dir;
+  make_logs(dir);
+  testing::write_text(dir / "job.yaml", job_config(dir, "reinforce", 8, 12, 2));
+  const JobResult job = run_job(dir, 2,
+                                "--config " + quoted(dir / "job.yaml") +
+                                    " --set run.name=lag --set distributed.timeout_seconds=1"
+                                    " --set train.eval_every=1 --set train.eval_sessions=600000",
+                                "lag");
+  EXPECT_EQ(job.exit_codes, (std::vector<int>{6, 6})) << job.logs[0] << job.logs[1];
+  EXPECT_NE(job.logs[1].find("rank 1: rank 0 never reached this collective"), std::string::npos)
+      << job.logs[1];
+  EXPECT_NE(job.logs[0].find("rank 1 failed: rank 0 never reached this collective"),
+            std::string::npos)
+      << job.logs[0];
+}
+
 TEST(DistributedTrain, DqnResumesEachRanksReplayBufferWithoutASharedRunFolder) {
   TempDir dir;
   make_logs(dir);
