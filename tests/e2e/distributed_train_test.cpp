@@ -255,7 +255,7 @@ TEST(DistributedTrain, TwoRanksOfAnOnlineAgentMatchOneRankWithAllTheUsers) {
 TEST(DistributedTrain, AKilledRankStopsTheOtherNamingItAndTheJobResumesToTheSameNumbers) {
   TempDir dir;
   make_logs(dir);
-  testing::write_text(dir / "job.yaml", job_config(dir, "supervised", 4, 24, 300));
+  testing::write_text(dir / "job.yaml", job_config(dir, "supervised", 4, 24, 150));
   const std::string config = "--config " + quoted(dir / "job.yaml");
   const JobResult whole = run_job(dir, 2, config + " --set run.name=whole", "whole");
   ASSERT_EQ(whole.exit_codes, (std::vector<int>{0, 0})) << whole.logs[0] << whole.logs[1];
