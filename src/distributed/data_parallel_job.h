@@ -5,8 +5,9 @@
 // Faults: a rank that exits closes its connections, so the others' next collective fails at
 // once; one that hangs makes it fail after distributed.timeout_seconds. Either way the error
 // (DistributedError, exit 6) names the rank: a rank that failed says why through the store
-// (DataParallel::report_failure), and a heartbeat counter per rank tells a dead or frozen rank
-// from a live one.
+// (DataParallel::report_failure), and a heartbeat per rank, which also carries how many
+// collectives the rank has entered, tells a dead or frozen rank and a lagging one from the
+// others.
 #pragma once
 
 #include <memory>

@@ -46,6 +46,7 @@ std::string peer_reason(std::string text, int rank) {
 }
 
 double seconds(Milliseconds duration) { return static_cast<double>(duration.count()) / 1000; }
+
 constexpr const char* kFailedPrefix = "shoprl/failed/";
 constexpr const char* kBeatPrefix = "shoprl/beat/";
 constexpr const char* kJoinedPrefix = "shoprl/joined/";
