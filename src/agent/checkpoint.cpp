@@ -29,6 +29,13 @@ void save_archive(torch::serialize::OutputArchive& archive, const std::filesyste
   file.commit();
 }
 
+torch::serialize::OutputArchive tensor_archive(
+    const std::map<std::string, torch::Tensor>& tensors) {
+  torch::serialize::OutputArchive archive;
+  for (const auto& [key, tensor] : tensors) archive.write(key, tensor.cpu());
+  return archive;
+}
+
 torch::serialize::InputArchive load_archive(const std::filesystem::path& path) {
   torch::serialize::InputArchive archive;
   try {
@@ -70,8 +77,7 @@ void CheckpointWriter::optimizer(const std::string& name,
 
 void CheckpointWriter::tensors(const std::string& name,
                                const std::map<std::string, torch::Tensor>& tensors) {
-  torch::serialize::OutputArchive archive;
-  for (const auto& [key, tensor] : tensors) archive.write(key, tensor.cpu());
+  torch::serialize::OutputArchive archive = tensor_archive(tensors);
   save_archive(archive, staging_->folder.staging() / archive_file(name));
 }
 
@@ -80,8 +86,7 @@ void CheckpointWriter::archive(const std::string& name, const std::string& bytes
 }
 
 std::string tensors_archive(const std::map<std::string, torch::Tensor>& tensors) {
-  torch::serialize::OutputArchive archive;
-  for (const auto& [key, tensor] : tensors) archive.write(key, tensor.cpu());
+  torch::serialize::OutputArchive archive = tensor_archive(tensors);
   std::ostringstream out;
   archive.save_to(out);
   return out.str();

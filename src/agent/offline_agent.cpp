@@ -97,7 +97,8 @@ class OfflineAgent final : public Agent {
       losses.total.backward();
       // The losses are means over this rank's transitions; weighted by their count, the job's
       // step is the step on the job's whole minibatch.
-      average_gradients(parallel_, main->parameters(), static_cast<double>(batch.transitions()));
+      const std::int64_t batch_transitions = batch.transitions();
+      average_gradients(parallel_, main->parameters(), static_cast<double>(batch_transitions));
       if (config_.max_grad_norm > 0)
         torch::nn::utils::clip_grad_norm_(main->parameters(), config_.max_grad_norm);
       optimizer.step();
@@ -108,7 +109,7 @@ class OfflineAgent final : public Agent {
       q_loss += losses.q_loss.item<double>();
       mean_q += losses.mean_q.item<double>();
       mean_advantage += losses.mean_advantage.item<double>();
-      transitions += batch.transitions();
+      transitions += batch_transitions;
     }
     const auto n = static_cast<double>(minibatches.size());
     IterationMetrics metrics = {{"loss", loss / n}, {"ce_loss", cross_entropy / n}};

@@ -162,17 +162,11 @@ void QLearningAgent::load(const CheckpointReader& in) {
     throw DataError(fmt::format("{}: state.json lacks the dqn counters", in.folder().string()));
   gradient_steps_ = meta["dqn"].at("gradient_steps").get<std::int64_t>();
   iterations_done_ = meta["dqn"].at("iterations").get<std::int64_t>();
-  if (inputs_.parallel != nullptr) {
-    // Restored by load_rank_state(), each rank its own.
-  } else if (in.has("replay")) {
-    replay_.load_state(in.tensors("replay"), (in.folder() / "replay.pt").string());
-  } else {
-    replay_ = ReplayBuffer(replay_.capacity(), replay_.window(), inputs_.slate_size);
-    spdlog::warn(
-        "{}: no replay buffer in the checkpoint (agent.dqn.checkpoint_replay was off): training "
-        "resumes with an empty buffer, so it will not repeat an uninterrupted run",
-        in.folder().string());
-  }
+  // In a job each rank's own buffer comes through load_rank_state().
+  if (inputs_.parallel == nullptr)
+    load_rank_state(
+        in.has("replay") ? in.tensors("replay") : std::map<std::string, torch::Tensor>{},
+        (in.folder() / "replay.pt").string());
 }
 
 std::vector<torch::Tensor> QLearningAgent::replicated_tensors() {
@@ -193,7 +187,7 @@ void QLearningAgent::load_rank_state(const std::map<std::string, torch::Tensor>&
     spdlog::warn(
         "{}: no replay buffer in the checkpoint (agent.dqn.checkpoint_replay was off): training "
         "resumes with an empty buffer, so it will not repeat an uninterrupted run",
-        source);
+        std::filesystem::path(source).parent_path().string());
     return;
   }
   replay_.load_state(state, source);
