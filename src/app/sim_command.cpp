@@ -36,6 +36,7 @@ void print_fit_summary(const FittedSimulator& simulator, const std::string& dire
       "{:.3f}\n",
       c.source, c.source == "impressions" ? fmt::format(" ({} slates)", c.slates_used) : "",
       c.no_click_utility, c.organic_rate, c.quiet_leave);
+  fmt::print("Leaving: {}\n", leave_rule_text(c.leave));
   fmt::print("Simulator ({} members, {} items) written to {} in {:.1f} s\n",
              simulator.members.size(), simulator.num_items, directory, seconds);
 }

@@ -215,10 +215,11 @@ FidelityReport evaluate_fidelity(FittedSimulator& simulator, const SessionStore&
     report.members.push_back(member);
   }
   const ResponseCalibration& calibration = simulator.calibration;
-  report.calibration = {calibration.source,         calibration.no_click_utility,
-                        calibration.position_bias,  calibration.organic_rate,
-                        calibration.quiet_leave,    calibration.slates_used,
-                        calibration.log_likelihood, calibration.preference_scale};
+  report.calibration = {
+      calibration.source,         calibration.no_click_utility, calibration.position_bias,
+      calibration.organic_rate,   calibration.quiet_leave,      calibration.slates_used,
+      calibration.log_likelihood, calibration.preference_scale, leave_rule_text(calibration.leave),
+      calibration.leave.weights};
 
   // (a) and (b): next clicks and purchases of the test sequences.
   const SessionSequences sequences =

@@ -54,6 +54,8 @@ struct CalibrationSummary {
   std::int64_t slates_used = 0;
   double log_likelihood = 0;
   double preference_scale = 1;
+  std::string leave;                  // who leaves when (sim/leave_hazard.h, leave_rule_text)
+  std::vector<double> leave_weights;  // the fitted hazard's weights; empty for the end head
 };
 
 struct FidelityReport {

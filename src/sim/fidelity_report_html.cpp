@@ -271,7 +271,9 @@ std::string simulator_section(const FidelityReport& r) {
                     number_cell("calibration.no_click_utility", c.no_click_utility) +
                     number_cell("calibration.preference_scale", c.preference_scale) +
                     number_cell("calibration.organic_rate", c.organic_rate) +
-                    number_cell("calibration.quiet_leave", c.quiet_leave) + "</tr>\n</table>\n";
+                    number_cell("calibration.quiet_leave", c.quiet_leave) + "</tr>\n</table>\n" +
+                    "<p>Leaving: " + keyed_element("span", "calibration.leave", c.leave) +
+                    ".</p>\n";
   out += "<table id=\"position-bias\">\n<tr><th>Slot</th>";
   for (std::size_t k = 0; k < c.position_bias.size(); ++k)
     out += "<th>" + std::to_string(k) + "</th>";

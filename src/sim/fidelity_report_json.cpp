@@ -75,6 +75,8 @@ std::string fidelity_report_json(const FidelityReport& report) {
   const CalibrationSummary& c = report.calibration;
   json position_bias = json::array();
   for (const double b : c.position_bias) position_bias.push_back(json_number(b));
+  json leave_weights = json::array();
+  for (const double w : c.leave_weights) leave_weights.push_back(json_number(w));
   const LengthHistogram histogram = length_histogram(report.real.lengths, report.simulated.lengths);
   json out = {
       {"title", report.title},
@@ -97,7 +99,9 @@ std::string fidelity_report_json(const FidelityReport& report) {
         {"organic_rate", json_number(c.organic_rate)},
         {"quiet_leave", json_number(c.quiet_leave)},
         {"slates_used", c.slates_used},
-        {"log_likelihood", json_number(c.log_likelihood)}}},
+        {"log_likelihood", json_number(c.log_likelihood)},
+        {"leave", c.leave},
+        {"leave_weights", leave_weights}}},
       {"next_click",
        {{"simulator", next_click_json(report.simulator_next_click)},
         {"popularity", next_click_json(report.popularity_next_click)}}},

@@ -174,6 +174,34 @@ TrainingSummary read_summary(const json& j) {
   return s;
 }
 
+json leave_hazard_json(const LeaveHazard& h) {
+  if (!h.fitted()) return nullptr;
+  json decays = json::array(), weights = json::array();
+  for (double d : h.decays) decays.push_back(json_number(d));
+  for (double w : h.weights) weights.push_back(json_number(w));
+  return {{"decays", decays},
+          {"weights", weights},
+          {"steps_used", h.steps_used},
+          {"censored_sessions", h.censored},
+          {"log_likelihood", json_number(h.log_likelihood)}};
+}
+
+// Simulators fitted before the hazard existed (or with sim.response.leave: end_head) have none.
+LeaveHazard read_leave_hazard(const json& j) {
+  LeaveHazard h;
+  if (j.is_null()) return h;
+  h.decays.clear();
+  for (const json& d : j.at("decays")) h.decays.push_back(read_number(d));
+  for (const json& w : j.at("weights")) h.weights.push_back(read_number(w));
+  if (static_cast<int>(h.weights.size()) != h.features())
+    throw DataError(fmt::format("leave_hazard: {} weights for {} decays (expected {})",
+                                h.weights.size(), h.decays.size(), h.features()));
+  h.steps_used = j.at("steps_used").get<std::int64_t>();
+  h.censored = j.at("censored_sessions").get<std::int64_t>();
+  h.log_likelihood = read_number(j.at("log_likelihood"));
+  return h;
+}
+
 json calibration_json(const ResponseCalibration& c) {
   json bias = json::array();
   for (double b : c.position_bias) bias.push_back(json_number(b));
@@ -184,7 +212,8 @@ json calibration_json(const ResponseCalibration& c) {
           {"organic_rate", json_number(c.organic_rate)},
           {"quiet_leave", json_number(c.quiet_leave)},
           {"slates_used", c.slates_used},
-          {"log_likelihood", json_number(c.log_likelihood)}};
+          {"log_likelihood", json_number(c.log_likelihood)},
+          {"leave_hazard", leave_hazard_json(c.leave)}};
 }
 
 ResponseCalibration read_calibration(const json& j) {
@@ -198,6 +227,7 @@ ResponseCalibration read_calibration(const json& j) {
   c.quiet_leave = read_number(j.at("quiet_leave"));
   c.slates_used = j.at("slates_used").get<std::int64_t>();
   c.log_likelihood = read_number(j.at("log_likelihood"));
+  if (j.contains("leave_hazard")) c.leave = read_leave_hazard(j.at("leave_hazard"));
   return c;
 }
 

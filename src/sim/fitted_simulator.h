@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/leave_hazard.h"
 #include "sim/sim_config.h"
 #include "sim/user_model.h"
 #include "sim/user_model_training.h"
@@ -29,6 +30,7 @@ struct ResponseCalibration {
   std::vector<double> position_bias;  // per slot, subtracted from the log-weight; [0] = 0
   double organic_rate = 1;
   double quiet_leave = 0;
+  LeaveHazard leave;  // fitted from impressions (sim.response.leave: hazard); else the end head
   std::int64_t slates_used = 0;  // impression slates behind the fit; 0 from config
   double log_likelihood = 0;     // per slate, of the fitted click model (impressions only)
 };

@@ -63,6 +63,7 @@ struct LearnedEnv::State {
   std::vector<float> uniforms;  // [N, kStepUniforms]
   std::vector<double> outcome;  // [N, kOutcomes]
   std::vector<float> disagreement;
+  std::vector<double> leave_state;  // [N, calibration.leave.state_size()] when the hazard decides
 
   torch::TensorOptions longs() const { return torch::TensorOptions(torch::kLong).device(device); }
   std::int64_t batch() const { return static_cast<std::int64_t>(member.size()); }
@@ -176,6 +177,7 @@ void LearnedEnv::allocate(std::int64_t batch_size) {
   s.uniforms.assign(n * kStepUniforms, 0.0f);
   s.outcome.assign(n * kOutcomes, 0.0);
   s.disagreement.assign(n, 0.0f);
+  s.leave_state.assign(n * s.calibration.leave.state_size(), 0.0);
 }
 
 void LearnedEnv::prepare_sessions(const std::uint8_t* starting) {
@@ -195,6 +197,7 @@ void LearnedEnv::prepare_sessions(const std::uint8_t* starting) {
         static_cast<std::int32_t>(inverse_cdf(s.entry_cdfs[s.member[i]], r.uniform()));
     entry[i] = s.entry_item[i];
     mask[i] = 1;
+    s.calibration.leave.reset(&s.leave_state[i * s.calibration.leave.state_size()]);
     rows.push_back(i);
   }
   if (rows.empty()) return;
@@ -307,9 +310,13 @@ void LearnedEnv::prepare_step(const std::int32_t* slates) {
   const torch::Tensor has_event = clicked.logical_or(organic >= 0);
   const torch::Tensor event_item = torch::where(clicked, clicked_item, organic.clamp_min(0));
   const torch::Tensor slot_or_none = torch::where(clicked, slot, torch::full_like(slot, -1));
-  // Leaving: after an event the answering member's end head (at her new state) decides;
-  // after a quiet step, quiet_leave. Called once the states have the step's events.
+  // Leaving, with the fitted hazard: decided on the CPU from the downloaded outcomes
+  // (leave_by_hazard). Otherwise after an event the answering member's end head (at her new
+  // state) decides, after a quiet step quiet_leave; called once the states have the step's
+  // events.
+  const bool hazard = s.calibration.leave.fitted();
   auto leaving = [&] {
+    if (hazard) return torch::zeros({n}, torch::TensorOptions(torch::kBool).device(s.device));
     std::vector<torch::Tensor> end(members);
     for (std::int64_t m = 0; m < members; ++m)
       end[m] = torch::sigmoid(s.members[m]->end_logits(s.outputs[m]));
@@ -360,9 +367,22 @@ void LearnedEnv::prepare_step(const std::int32_t* slates) {
       }
     }
     s.encode_windows(torch::tensor(changed, torch::kLong));
-    outcome.select(1, kLeave).copy_(leaving().to(torch::kCPU));
+    if (!hazard) outcome.select(1, kLeave).copy_(leaving().to(torch::kCPU));
   }
   std::memcpy(s.outcome.data(), outcome.data_ptr<double>(), n * kOutcomes * sizeof(double));
+  if (hazard) leave_by_hazard();
+}
+
+void LearnedEnv::leave_by_hazard() {
+  State& s = *state_;
+  const LeaveHazard& h = s.calibration.leave;
+  const std::int64_t n = batch_size();
+  for (std::int64_t i = 0; i < n; ++i) {
+    double* o = &s.outcome[i * kOutcomes];
+    double* state = &s.leave_state[i * h.state_size()];
+    h.advance(state, o[kSlot] >= 0, o[kBought] != 0);
+    o[kLeave] = s.uniforms[i * kStepUniforms + kLeaveU] < h.leave_probability(state) ? 1 : 0;
+  }
 }
 
 void LearnedEnv::respond(std::size_t begin, std::size_t end, const std::int32_t* /*slates*/) {

@@ -41,6 +41,9 @@ class LearnedEnv : public BatchEnv {
   void respond(std::size_t begin, std::size_t end, const std::int32_t* slates) override;
 
  private:
+  // The fitted leave hazard decides who leaves after the step's outcomes (sim/leave_hazard.h).
+  void leave_by_hazard();
+
   struct State;  // tensors and per-user buffers (learned_env.cpp)
   double uncertainty_penalty_;
   std::unique_ptr<State> state_;

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "data/event_type.h"
+#include "sim/leave_hazard.h"
 
 namespace shoprl {
 namespace {
@@ -31,6 +32,7 @@ struct Slate {
   std::vector<int> positions;  // slot of each item
   std::vector<int> clicked;    // indices into items
   bool organic = false;        // no click, and a click event before the next slate
+  bool bought = false;         // a clicked item bought before the next slate
   bool quiet = false;          // no event at all before the next slate
   bool last = false;           // the session's last slate
 };
@@ -86,6 +88,7 @@ std::vector<Slate> collect_slates(const SessionStore& store, Split split, int sl
 
   // What happened between each slate and the next one of its session (or the session's end).
   const auto click = static_cast<std::int8_t>(EventType::kClick);
+  const auto purchase = static_cast<std::int8_t>(EventType::kPurchase);
   for (std::size_t j = 0; j < slates.size(); ++j) {
     Slate& slate = slates[j];
     const bool has_next = j + 1 < slates.size() && slates[j + 1].session == slate.session;
@@ -94,7 +97,11 @@ std::vector<Slate> collect_slates(const SessionStore& store, Split split, int sl
     std::int64_t end = store.session_offsets[slate.session + 1];
     if (has_next) end = store.session_offsets[slate.session] + slates[j + 1].state;
     bool any_click = false;
-    for (std::int64_t e = begin; e < end; ++e) any_click |= store.event_type[e] == click;
+    for (std::int64_t e = begin; e < end; ++e) {
+      any_click |= store.event_type[e] == click;
+      if (store.event_type[e] != purchase) continue;
+      for (int c : slate.clicked) slate.bought |= slate.items[c] == store.event_item[e];
+    }
     slate.quiet = begin >= end;
     slate.organic = slate.clicked.empty() && any_click;
   }
@@ -282,6 +289,21 @@ MnlFit fit_mnl(const std::vector<Slate>& slates, const double* log_p, int slate_
   return {theta, value};
 }
 
+// The leave hazard's data: each session's slates in order. The logs cut sessions at some
+// length (env.max_steps when synthesised), and a session that reached it did not necessarily
+// leave: the sessions of the longest length seen are taken as cut, their last slate unlabelled.
+std::vector<SessionOutcomes> session_outcomes(const std::vector<Slate>& slates) {
+  std::vector<SessionOutcomes> sessions;
+  std::size_t longest = 0;
+  for (std::size_t j = 0; j < slates.size(); ++j) {
+    if (j == 0 || slates[j].session != slates[j - 1].session) sessions.emplace_back();
+    sessions.back().slates.push_back({!slates[j].clicked.empty(), slates[j].bought});
+    longest = std::max(longest, sessions.back().slates.size());
+  }
+  for (SessionOutcomes& session : sessions) session.left = session.slates.size() < longest;
+  return sessions;
+}
+
 }  // namespace
 
 bool store_supports_calibration(const SessionStore& store) {
@@ -338,6 +360,20 @@ ResponseCalibration calibrate_response(const SessionStore& store, Split split,
   // A frequency with nothing to count keeps the config's value.
   c.organic_rate = no_click > 0 ? static_cast<double>(organic) / no_click : config.organic_rate;
   c.quiet_leave = quiet > 0 ? static_cast<double>(quiet_last) / quiet : config.quiet_leave;
+  if (config.leave == "hazard") {
+    const std::vector<SessionOutcomes> sessions = session_outcomes(slates);
+    const bool any_left = std::any_of(sessions.begin(), sessions.end(),
+                                      [](const SessionOutcomes& s) { return s.left; });
+    if (any_left) {
+      fit_leave_hazard(sessions, c.leave);
+    } else {
+      // Every session has the longest length: the logs show nobody leaving before the cut.
+      spdlog::warn(
+          "response calibration: every logged session of the {} split has {} slates, so none "
+          "shows when users leave; the end head decides (as with sim.response.leave: end_head)",
+          split_name(split), sessions.front().slates.size());
+    }
+  }
   return c;
 }
 

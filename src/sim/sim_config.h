@@ -88,6 +88,7 @@ struct ResponseConfig {
   double position_bias = 0.3;
   double organic_rate = 1.0;
   double quiet_leave = 0.1;
+  std::string leave = "hazard";
 
   void visit(ConfigVisitor& v) {
     v.field("calibration", calibration,
@@ -108,6 +109,12 @@ struct ResponseConfig {
             "Chance of leaving after a step with no event at all (no click, no organic click); "
             "after an event the end head decides",
             in_range(0, 1));
+    v.field("leave", leave,
+            "hazard: when the response is fitted from impressions, users leave by a logistic "
+            "hazard on their recent slates' outcomes (clicks, purchases, slates without a "
+            "click), fitted on the logs; end_head: the user model's end head after an event, "
+            "quiet_leave after a quiet step",
+            one_of({"hazard", "end_head"}));
   }
 };
 

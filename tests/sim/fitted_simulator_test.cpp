@@ -28,6 +28,11 @@ FittedSimulator two_member_simulator() {
   simulator.calibration.preference_scale = 0.625;
   simulator.calibration.slates_used = 99;
   simulator.calibration.log_likelihood = std::nan("");
+  simulator.calibration.leave.decays = {0.5, 0.875};
+  simulator.calibration.leave.weights = {-2.5, 0.25, -0.125, 1.5, 0.0625, -0.75, 0.5};
+  simulator.calibration.leave.steps_used = 1234;
+  simulator.calibration.leave.censored = 17;
+  simulator.calibration.leave.log_likelihood = -0.3125;
   torch::manual_seed(9);
   for (int k = 0; k < 2; ++k) {
     simulator.members.emplace_back(simulator.config.model, simulator.num_items);
@@ -64,6 +69,11 @@ TEST(FittedSimulator, SaveAndLoadGiveIdenticalLogits) {
   EXPECT_EQ(loaded.calibration.preference_scale, 0.625);
   EXPECT_EQ(loaded.calibration.slates_used, 99);
   EXPECT_TRUE(std::isnan(loaded.calibration.log_likelihood));
+  EXPECT_EQ(loaded.calibration.leave.decays, saved.calibration.leave.decays);
+  EXPECT_EQ(loaded.calibration.leave.weights, saved.calibration.leave.weights);
+  EXPECT_EQ(loaded.calibration.leave.steps_used, 1234);
+  EXPECT_EQ(loaded.calibration.leave.censored, 17);
+  EXPECT_EQ(loaded.calibration.leave.log_likelihood, -0.3125);
   ASSERT_EQ(loaded.summaries.size(), 2u);
   EXPECT_EQ(loaded.summaries[1].best_epoch, 2);
   EXPECT_EQ(loaded.summaries[1].best_valid.next_item_nll, 2.5);

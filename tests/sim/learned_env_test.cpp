@@ -135,6 +135,38 @@ TEST(LearnedEnv, ResponseFollowsTheClosedForm) {
               kSigmas * binomial_std_error(0.5, eventful));
 }
 
+// With a fitted leave hazard, leaving follows the hazard of the session's slates, not the end
+// head (which says 1/2 for a constant model) nor quiet_leave: with decay 0 the hazard sees
+// the last slate alone, 0.1 after a click and 0.6 after a slate without one, whatever the
+// organic click.
+TEST(LearnedEnv, AFittedLeaveHazardDecidesWhoLeaves) {
+  ResponseCalibration calibration = tiny_calibration(-0.5, {0.0, 0.4, 0.8}, 0.6, 0.25);
+  calibration.leave.decays = {0.0};
+  const double after_click = 0.1, after_miss = 0.6;
+  const double base = std::log(after_click / (1 - after_click));
+  calibration.leave.weights = {base, 0.0, 0.0, std::log(after_miss / (1 - after_miss)) - base};
+  FittedSimulator simulator = tiny_simulator({constant_model(kBiasA)}, 3, calibration);
+  LearnedEnv env(simulator, env_config(3), 0.0, "cpu");
+  constexpr std::int64_t kUsers = 2000;
+  env.reset(12, kUsers);
+  const std::vector<std::int32_t> slate = {2, 5, 0};
+  std::vector<std::int32_t> slates;
+  for (std::int64_t i = 0; i < kUsers; ++i) slates.insert(slates.end(), slate.begin(), slate.end());
+  std::int64_t clicked = 0, clicked_left = 0, missed = 0, missed_left = 0;
+  for (int step = 0; step < 6; ++step) {
+    env.step(slates);
+    for (std::int64_t i = 0; i < kUsers; ++i) {
+      const bool click = env.clicked_slots()[i] >= 0;
+      (click ? clicked : missed) += 1;
+      (click ? clicked_left : missed_left) += env.dones()[i];
+    }
+  }
+  EXPECT_NEAR(static_cast<double>(clicked_left) / clicked, after_click,
+              kSigmas * binomial_std_error(after_click, clicked));
+  EXPECT_NEAR(static_cast<double>(missed_left) / missed, after_miss,
+              kSigmas * binomial_std_error(after_miss, missed));
+}
+
 TEST(LearnedEnv, PenaltyTakesLambdaTimesDisagreementOffTheReward) {
   const ResponseCalibration calibration = tiny_calibration(-0.5, {0.0, 0.4, 0.8}, 0.6, 0.25);
   FittedSimulator simulator =

@@ -50,8 +50,9 @@ struct Truth {
 
 // Sessions laid out as synthetic logs are: an entry click, then slates at t, 2t, ...; a
 // slate's events a millisecond apart after it. Train sessions follow the MNL above; valid
-// sessions always click slot 2, which would ruin the fit if it read them.
-SessionStore make_store(std::int64_t sessions, Truth& truth) {
+// sessions always click slot 2, which would ruin the fit if it read them. With `slates` > 0
+// every session has exactly that many slates.
+SessionStore make_store(std::int64_t sessions, Truth& truth, int slates = 0) {
   SessionStore store;
   for (std::int64_t i = 0; i < kCalibrationItems; ++i)
     store.item_raw_id.push_back("i" + std::to_string(i));
@@ -137,7 +138,8 @@ SessionStore make_store(std::int64_t sessions, Truth& truth) {
         }
       }
       truth.quiet += train && !any_event;
-      if (rng.uniform() < (any_event ? kEventLeave : kQuietLeave)) break;
+      if (slates > 0 ? step == slates : rng.uniform() < (any_event ? kEventLeave : kQuietLeave))
+        break;
     }
     store.session_offsets.push_back(static_cast<std::int64_t>(store.event_item.size()));
   }
@@ -171,6 +173,24 @@ TEST(ResponseCalibration, RecoversAKnownPositionBiasedMnl) {
   EXPECT_NEAR(c.organic_rate, kOrganic, kSigmas * binomial_std_error(kOrganic, truth.no_click));
   EXPECT_NEAR(c.quiet_leave, kQuietLeave, kSigmas * binomial_std_error(kQuietLeave, truth.quiet));
   EXPECT_LT(c.log_likelihood, 0.0);
+
+  // The leave hazard, on every train slate but the last of the longest sessions (taken as cut).
+  ASSERT_TRUE(c.leave.fitted());
+  EXPECT_EQ(c.leave.steps_used + c.leave.censored, truth.train_slates);
+  EXPECT_GT(c.leave.censored, 0);
+  // These users leave more after a slate without a click (0.3 when quiet, 0.2 after an organic
+  // click) than after a click (0.2): the last slate's miss count raises the hazard.
+  std::vector<double> after_click(c.leave.state_size()), after_miss(c.leave.state_size());
+  c.leave.reset(after_click.data());
+  c.leave.reset(after_miss.data());
+  c.leave.advance(after_click.data(), true, false);
+  c.leave.advance(after_miss.data(), false, false);
+  EXPECT_GT(c.leave.leave_probability(after_miss.data()),
+            c.leave.leave_probability(after_click.data()));
+
+  config.leave = "end_head";
+  EXPECT_FALSE(
+      calibrate_response(store, Split::kTrain, members, config, kSlate, "cpu").leave.fitted());
 }
 
 // The maximum of the likelihood is at least the likelihood at the true parameters: checked
@@ -204,6 +224,19 @@ TEST(ResponseCalibration, FitIsAtLeastAsLikelyAsTheTruth) {
       log_likelihood(c.no_click_utility, c.position_bias.data(), c.preference_scale);
   EXPECT_NEAR(c.log_likelihood, fitted, 1e-5);  // the model computes in float
   EXPECT_GE(fitted, log_likelihood(kNoClick, kPositionBias, kPreferenceScale));
+}
+
+// Logs whose sessions all have one length show nobody leaving before the cut: the MNL is
+// fitted, the leave hazard is not (the end head decides), and nothing throws.
+TEST(ResponseCalibration, LogsOfOneSessionLengthLeaveTheHazardUnfitted) {
+  Truth truth;
+  const SessionStore store = make_store(300, truth, 4);
+  std::vector<UserModel> members = {constant_model(kBias)};
+  const ResponseCalibration c =
+      calibrate_response(store, Split::kTrain, members, ResponseConfig{}, kSlate, "cpu");
+  EXPECT_EQ(c.source, "impressions");
+  EXPECT_EQ(c.slates_used, truth.train_slates);
+  EXPECT_FALSE(c.leave.fitted());
 }
 
 TEST(ResponseCalibration, WithoutImpressionsTheConfigAnswers) {
