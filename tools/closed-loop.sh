@@ -11,6 +11,8 @@
 # Environment: SHOPRL_LOOP_DIR (runs/closed-loop), SHOPRL_LOOP_PORT (8765),
 # SHOPRL_LOOP_TEMPERATURE (0.5: the Boltzmann temperature every policy is served with),
 # SHOPRL_LOOP_RETRAIN_ITERATIONS (20: training iterations per round),
+# SHOPRL_LOOP_FIRST_ITERATIONS (the config's train.iterations: round 0's training),
+# SHOPRL_LOOP_SESSIONS (the config's traffic.sessions: shoppers' sessions per round),
 # SHOPRL_BUILD_DIR (build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,10 @@ port=${SHOPRL_LOOP_PORT:-8765}
 temperature=${SHOPRL_LOOP_TEMPERATURE:-0.5}
 retrain_iterations=${SHOPRL_LOOP_RETRAIN_ITERATIONS:-20}
 config=configs/closed-loop.yaml
+first_iterations=()
+[[ -n ${SHOPRL_LOOP_FIRST_ITERATIONS:-} ]] && first_iterations=(--set "train.iterations=$SHOPRL_LOOP_FIRST_ITERATIONS")
+sessions=()
+[[ -n ${SHOPRL_LOOP_SESSIONS:-} ]] && sessions=(--set "traffic.sessions=$SHOPRL_LOOP_SESSIONS")
 started=$SECONDS
 
 bash tools/build.sh shoprl shoprl-serve >/dev/null
@@ -32,7 +38,8 @@ mkdir -p "$out"
 
 echo "== round 0: the first served policy (top-K REINFORCE on logs of the quickstart's logging policy)"
 shoprl data synth "${common[@]}" --set synth.sessions=3000 -o "$out/seed-logs.h5" | tee "$out/world-values.txt"
-shoprl train "${common[@]}" --set run.name=train-0 --set "train.store=$out/seed-logs.h5" >/dev/null
+shoprl train "${common[@]}" --set run.name=train-0 --set "train.store=$out/seed-logs.h5" \
+  "${first_iterations[@]}" >/dev/null
 shoprl export --run "$out/train-0" --output "$out/models" --name shop --rule boltzmann \
   --temperature "$temperature" >/dev/null
 served_run=$out/train-0
@@ -53,7 +60,7 @@ for round in $(seq "$rounds"); do
   version=$(serving)
   echo "== round $round: serving version $version"
   shoprl traffic "${common[@]}" --set "run.name=traffic-$round" --url "http://127.0.0.1:$port" \
-    --set "traffic.request_prefix=round$round"
+    --set "traffic.request_prefix=round$round" "${sessions[@]}"
   sleep 1  # the server's log writer flushes every 100 ms: the last feedback is then on disk
   shoprl data import "${common[@]}" --input "$out/served" -o "$out/round-$round.h5" \
     --set "import.catalogue=$out/models/shop/$version" --set "import.version=$version" \
