@@ -102,10 +102,9 @@ std::string simulator_section(const FidelityReport& r) {
   std::string out = fmt::format(
       "## The simulator\n\nAn ensemble of {} {} user models over {} items, slates of {}.\n\n"
       "Slate response, {}: no-click utility {}, preference scale {}, position bias per slot [{}], "
-      "organic rate {}, quiet leave {}. Leaving: {}.\n\n| Member | Best epoch | Epochs | Stopped "
-      "early | Valid "
-      "next-item NLL | "
-      "Valid purchase NLL | Valid end NLL |\n|---|---:|---:|---|---:|---:|---:|\n",
+      "organic rate {}, quiet leave {}. Leaving: {}.\n\n"
+      "| Member | Best epoch | Epochs | Stopped early | Valid next-item NLL | Valid purchase NLL "
+      "| Valid end NLL |\n|---|---:|---:|---|---:|---:|---:|\n",
       r.ensemble, r.encoder, r.items, r.slate_size, calibration_source_text(c),
       num(c.no_click_utility), num(c.preference_scale), bias, num(c.organic_rate),
       num(c.quiet_leave), c.leave);

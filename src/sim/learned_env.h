@@ -3,7 +3,9 @@
 // drawn at its start (a coherent user, as in MOPO's per-rollout model choice); every member
 // scores each shown slate, and their disagreement (the standard deviation across members of
 // the slate's expected reward) is reported per step and, times uncertainty_penalty, taken off
-// the reward the agent sees. metrics() count what simulated users did, unpenalised.
+// the reward the agent sees. metrics() count what simulated users did, unpenalised. Users
+// leave by the calibration's leave hazard on their slates' outcomes when it has one
+// (sim/leave_hazard.h), else by the answering member's end head.
 //
 // A step is one batched forward pass on the simulator's device (learned_env.cpp); the random
 // numbers come from each user's stream, so results do not depend on threads or chunking, and

@@ -1,8 +1,9 @@
 // Fits the slate-response parameters from a store's impression logs (docs/simulator.md):
 // no_click_utility and the per-slot position bias by maximum likelihood of the observed
 // choices (a multinomial logit over the shown items' model log-probabilities plus "no click",
-// concave in the parameters), organic_rate and quiet_leave as frequencies. Uses the ensemble's
-// mean log-probabilities at the state each slate was shown in.
+// concave in the parameters), organic_rate and quiet_leave as frequencies, and the leave hazard
+// (sim/leave_hazard.h) on the sessions' slate outcomes. Uses the ensemble's mean
+// log-probabilities at the state each slate was shown in.
 #pragma once
 
 #include <string>
