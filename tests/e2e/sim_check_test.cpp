@@ -1,7 +1,7 @@
 // End-to-end test of `shoprl sim check` and `shoprl sim report` (issue 5 parts 4 and 5): on a
 // small synthetic world, the simulator fitted on its logs must order five policies as the
-// world does and value them within 12% on average; then the fidelity report of that simulator, with
-// the ground-truth table in it.
+// world does and value them within 12% on average; then the fidelity report of that
+// simulator, with the ground-truth table in it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
