@@ -22,6 +22,7 @@
 
 #include "core/atomic_file.h"
 #include "testing/test_paths.h"
+#include "testing/tiny_training_world.h"
 
 namespace shoprl {
 namespace {
@@ -44,17 +45,11 @@ int unused_port() {
   return ntohs(address.sin_port);
 }
 
-// The test world of tests/e2e/train_cli_test.cpp, with the batch sizes per rank given.
+// The tiny training world, with the batch sizes per rank given.
 std::string job_config(const TempDir& dir, const std::string& agent, int offline_batch, int users,
                        int iterations) {
-  return "run: {seed: 3, device: cpu, output_dir: '" + (dir / "runs").string() +
-         "'}\n"
-         "world: {items: 40, users: 60, factor_dim: 4, topics: 3}\n"
-         "env: {slate_size: 3, history_length: 6, max_steps: 6}\n"
-         "logging_policy: {kind: uniform}\n"
-         "synth: {sessions: 120, batch_size: 32, value_episodes: 0}\n"
-         "ope: {reward_max: 1.2}\n"
-         "policy: {encoder: gru, embedding_dim: 8, hidden_dim: 8, history_length: 6}\n"
+  return "run: {seed: 3, device: cpu, output_dir: '" + (dir / "runs").string() + "'}\n" +
+         testing::kTinyTrainingWorldYaml +
          "agent:\n"
          "  kind: " +
          agent + "\n  offline: {batch_size: " + std::to_string(offline_batch) +

@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "testing/test_paths.h"
+#include "testing/tiny_training_world.h"
 
 namespace shoprl {
 namespace {
@@ -25,13 +26,8 @@ std::string tiny_config(const testing::TempDir& dir, const std::string& agent) {
          "  output_dir: '" +
          (dir / "runs").string() +
          "'\n"
-         "  device: cpu\n"
-         "world: {items: 40, users: 60, factor_dim: 4, topics: 3}\n"
-         "env: {slate_size: 3, history_length: 6, max_steps: 6}\n"
-         "logging_policy: {kind: uniform}\n"
-         "synth: {sessions: 120, batch_size: 32, value_episodes: 0}\n"
-         "ope: {reward_max: 1.2}\n"
-         "policy: {encoder: gru, embedding_dim: 8, hidden_dim: 8, history_length: 6}\n"
+         "  device: cpu\n" +
+         testing::kTinyTrainingWorldYaml +
          "agent:\n"
          "  kind: " +
          agent +
