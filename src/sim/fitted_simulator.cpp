@@ -292,6 +292,8 @@ FittedSimulator load_simulator(const std::filesystem::path& directory, const std
   } catch (const json::exception& e) {
     throw IoError(fmt::format("{}: not a readable simulator manifest ({})", manifest_path.string(),
                               e.what()));
+  } catch (const DataError& e) {  // a part that reads but does not hold together
+    throw IoError(fmt::format("{}: {}", manifest_path.string(), e.what()));
   }
   if (members == 0 || simulator.num_items <= 0)
     throw IoError(fmt::format("{}: no members or no items", manifest_path.string()));

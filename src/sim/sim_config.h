@@ -92,9 +92,9 @@ struct ResponseConfig {
 
   void visit(ConfigVisitor& v) {
     v.field("calibration", calibration,
-            "auto: fit no_click_utility, the per-slot position bias, organic_rate and "
-            "quiet_leave from the store's impressions when it has them (clicks recorded), else "
-            "take them from here; config: always take them from here",
+            "auto: fit no_click_utility, the per-slot position bias, organic_rate, quiet_leave "
+            "and the leave hazard from the store's impressions when it has them (clicks "
+            "recorded), else take them from here; config: always take them from here",
             one_of({"auto", "config"}));
     v.field("no_click_utility", no_click_utility,
             "Log-weight of not clicking against the log-probabilities of the shown items");
@@ -106,8 +106,9 @@ struct ResponseConfig {
             "the full next-item distribution)",
             in_range(0, 1));
     v.field("quiet_leave", quiet_leave,
-            "Chance of leaving after a step with no event at all (no click, no organic click); "
-            "after an event the end head decides",
+            "Chance of leaving after a step with no event at all (no click, no organic click) "
+            "when the end head decides who leaves (no leave hazard); after an event the end "
+            "head decides",
             in_range(0, 1));
     v.field("leave", leave,
             "hazard: when the response is fitted from impressions, users leave by a logistic "

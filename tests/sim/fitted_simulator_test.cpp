@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "sim/successor_sequences.h"
 #include "testing/test_paths.h"
@@ -140,6 +141,16 @@ TEST(FittedSimulator, MissingPartsAreIoErrorsNamingTheFile) {
 
   testing::write_text(dir / "sim" / "member-1.pt", "not a torch archive");
   EXPECT_NE(io_error_message(dir / "sim").find("member-1.pt"), std::string::npos)
+      << io_error_message(dir / "sim");
+
+  // A leave hazard whose weights do not match its decays.
+  std::string manifest = read_file_text(dir / "sim" / "simulator.json");
+  const std::size_t weights = manifest.find("\"weights\": [");
+  ASSERT_NE(weights, std::string::npos);
+  manifest.insert(weights + std::string("\"weights\": [").size(), "1.0, ");
+  testing::write_text(dir / "sim" / "simulator.json", manifest);
+  EXPECT_NE(io_error_message(dir / "sim").find("simulator.json: leave_hazard: 8 weights"),
+            std::string::npos)
       << io_error_message(dir / "sim");
 
   testing::write_text(dir / "sim" / "simulator.json", "{\"format_version\": 1");
