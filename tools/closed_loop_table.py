@@ -1,7 +1,9 @@
 """The table and plot of tools/closed-loop.sh: per round, the served policy's value in the world
 (the mean return of that round's shoppers, with its standard error), the gate's estimate of the
-candidate with its interval against the served policy's value on the same logs, the
-candidate's true value (a Monte Carlo run in the world), and the decision.
+candidate with its interval against the served policy's value on the same logs, with the
+simulator's evidence the candidate's simulated lead over the served policy (paired sessions)
+and its true lead (the same pairing in the world), the candidate's true value (a Monte Carlo
+run in the world), and the decision.
 
     python3 tools/closed_loop_table.py OUT ROUNDS   # writes OUT/rounds.{md,json,svg}
 """
@@ -28,6 +30,20 @@ def number(value):
     return float("nan") if value is None else float(value)
 
 
+def simulated_of(decision):
+    """The simulator's evidence (promote.evidence simulator) and the candidate's true lead over
+    the served policy on paired sessions (promote --baseline), NaN where the gate had none."""
+    sim = decision.get("simulated", {})
+    truth = decision.get("true_lead", {})
+    return {
+        "simulated_lead": number(sim.get("difference")),
+        "simulated_lead_ci": [number(sim.get("difference_ci_low")), number(sim.get("difference_ci_high"))],
+        "simulator_gap": number(sim.get("simulator_gap")),
+        "true_lead": number(truth.get("difference")),
+        "true_lead_std_error": number(truth.get("std_error")),
+    }
+
+
 def rows_of(out, rounds):
     rows = []
     for r in range(1, rounds + 1):
@@ -49,26 +65,39 @@ def rows_of(out, rounds):
             "candidate_true_std_error": number(decision["candidate_true_session_value_std_error"]),
             "decision": decision["decision"],
             "published_version": decision.get("published_version"),
+            **simulated_of(decision),
         })
     return rows
 
 
 def markdown(rows, world):
-    lines = [
-        "| round | served version | served value in the world (per session) | gate: candidate "
-        f"{rows[0]['estimator']} per {rows[0]['unit']} [95% interval] | served on the same logs | "
-        "candidate's true value (per session) | decision |",
-        "|---:|---:|---:|---:|---:|---:|---|",
-    ]
+    simulated = any(not math.isnan(r["simulated_lead"]) for r in rows)
+    paired = any(not math.isnan(r["true_lead"]) for r in rows)
+    header = ("| round | served version | served value in the world (per session) | gate: candidate "
+              f"{rows[0]['estimator']} per {rows[0]['unit']} [95% interval] | served on the same logs | ")
+    rule = "|---:|---:|---:|---:|---:|"
+    if simulated:
+        header += "simulated lead per session [95% interval] | "
+        rule += "---:|"
+    if paired:
+        header += "candidate's true lead per session (paired) | "
+        rule += "---:|"
+    lines = [header + "candidate's true value (per session) | decision |", rule + "---:|---|"]
     for row in rows:
         low, high = row["candidate_ci"]
-        lines.append(
-            f"| {row['round']} | {row['served_version']} | {row['served_value']:.3f} ± "
-            f"{row['served_std_error']:.3f} | {row['candidate_estimate']:.4f} [{low:.4f}, "
-            f"{high:.4f}] | {row['served_on_logs']:.4f} | {row['candidate_true_value']:.3f} ± "
-            f"{row['candidate_true_std_error']:.3f} | {row['decision']}"
-            + (f" (version {row['published_version']})" if row["published_version"] else "")
-            + " |")
+        line = (f"| {row['round']} | {row['served_version']} | {row['served_value']:.3f} ± "
+                f"{row['served_std_error']:.3f} | {row['candidate_estimate']:.4f} [{low:.4f}, "
+                f"{high:.4f}] | {row['served_on_logs']:.4f} | ")
+        if simulated:
+            lead_low, lead_high = row["simulated_lead_ci"]
+            line += f"{row['simulated_lead']:+.3f} [{lead_low:+.3f}, {lead_high:+.3f}] | "
+        if paired:
+            line += f"{row['true_lead']:+.3f} ± {row['true_lead_std_error']:.3f} | "
+        line += (f"{row['candidate_true_value']:.3f} ± {row['candidate_true_std_error']:.3f} | "
+                 f"{row['decision']}"
+                 + (f" (version {row['published_version']})" if row["published_version"] else "")
+                 + " |")
+        lines.append(line)
     for name in ("logging", "oracle"):
         if name in world:
             lines.append(f"\n{name} policy's true value: {world[name][0]:.3f} ± {world[name][1]:.3f} per session")
@@ -124,8 +153,13 @@ def main():
     open(f"{out}/rounds.md", "w").write(markdown(rows, world))
     open(f"{out}/rounds.svg", "w").write(svg(rows, world))
     print(markdown(rows, world))
-    unsafe = [r["round"] for r in rows if r["decision"] == "published"
-              and r["candidate_true_value"] < r["served_value"] - 2 * r["served_std_error"]]
+    # A published candidate is worse when its true lead is negative: the paired lead where the
+    # gate measured it, else the candidate's value against the round's shoppers.
+    def worse(r):
+        if not math.isnan(r["true_lead"]):
+            return r["true_lead"] < 0
+        return r["candidate_true_value"] < r["served_value"] - 2 * r["served_std_error"]
+    unsafe = [r["round"] for r in rows if r["decision"] == "published" and worse(r)]
     if unsafe:
         print(f"published a candidate worse than the served policy in rounds {unsafe}")
     if any(math.isnan(r["candidate_true_value"]) for r in rows):

@@ -1,14 +1,18 @@
-// `shoprl promote`: the off-policy gate of the closed loop. The candidate (an exported policy)
-// is evaluated on the served logs exactly as `shoprl evaluate` would (evaluate.policy.kind
-// exported), the chosen estimator's lower confidence bound is compared with the served
-// policy's own value on those logs (eval/promotion_gate.h), and only a candidate that clears it
-// is copied into the repository as the served model's next version, which the running server
-// then hot-reloads. The run folder keeps the report and decision.json, published or not.
+// `shoprl promote`: the gate of the closed loop. The candidate (an exported policy) is evaluated
+// on the served logs exactly as `shoprl evaluate` would (evaluate.policy.kind exported); then
+// either the chosen estimator's lower confidence bound is compared with the served policy's own
+// value on those logs, or (promote.evidence simulator) the candidate and the served policy are
+// played on the same sessions of a simulator fitted on the served traffic, the estimator
+// guarding (eval/promotion_gate.h). Only a candidate that clears the gate is copied into the
+// repository as the served model's next version, which the running server then hot-reloads.
+// The run folder keeps the report and decision.json, published or not.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/command_summaries.h"
 #include "app/commands.h"
@@ -21,6 +25,7 @@
 #include "jobs/app_config.h"
 #include "jobs/checkpoint_evaluation.h"
 #include "jobs/config_paths.h"
+#include "jobs/paired_comparison.h"
 #include "jobs/policy_publication.h"
 #include "jobs/run_context.h"
 
@@ -33,6 +38,8 @@ void add_promote_command(CLI::App& app, const GlobalOptions& global) {
     std::string logs;
     std::string repository;
     std::string name;
+    std::string baseline;
+    std::string simulator;
     bool overwrite = false;
   };
   auto options = std::make_shared<PromoteOptions>();
@@ -47,6 +54,13 @@ void add_promote_command(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--repository", options->repository,
                       "Where the served model lives (promote.repository)");
   command->add_option("--name", options->name, "The served model (promote.name)");
+  command->add_option("--baseline", options->baseline,
+                      "The served version as exported, REPOSITORY/NAME/VERSION: the candidate is "
+                      "played against it on paired sessions, in the simulator (evidence "
+                      "simulator) and in the logs' world where known (promote.baseline)");
+  command->add_option("--simulator", options->simulator,
+                      "A simulator fitted on the served logs; sets promote.evidence simulator "
+                      "(promote.simulator)");
   add_overwrite_flag(*command, options->overwrite);
   command->callback([options, &global] {
     std::vector<std::string> overrides = {"evaluate.policy.kind=exported"};
@@ -58,10 +72,20 @@ void add_promote_command(CLI::App& app, const GlobalOptions& global) {
     if (!options->repository.empty())
       overrides.push_back("promote.repository=" + options->repository);
     if (!options->name.empty()) overrides.push_back("promote.name=" + options->name);
+    if (!options->baseline.empty()) overrides.push_back("promote.baseline=" + options->baseline);
+    if (!options->simulator.empty()) {
+      overrides.push_back("promote.evidence=simulator");
+      overrides.push_back("promote.simulator=" + options->simulator);
+    }
     const LoadedConfig loaded = load_app_config(options->config.file, overrides, "promote");
     const AppConfig& config = loaded.config;
     apply_logging(config, global.quiet);
-    warn_unused_sections(loaded, "promote", {"evaluate", "ope", "reward_model", "promote"});
+    const bool by_simulation = config.promote.evidence == "simulator";
+    warn_unused_sections(
+        loaded, "promote",
+        by_simulation
+            ? std::vector<std::string>{"evaluate", "ope", "reward_model", "promote", "env"}
+            : std::vector<std::string>{"evaluate", "ope", "reward_model", "promote"});
     // Every check before the run folder or the repository is touched.
     require_session_store(loaded, "evaluate.store", config.evaluate.store);
     require_input(loaded, "evaluate.policy.model", config.evaluate.policy.model, InputKind::kFolder,
@@ -74,13 +98,33 @@ void add_promote_command(CLI::App& app, const GlobalOptions& global) {
                       "evaluate.policy.model");
     const RunFolderMode mode = run_folder_mode(options->overwrite);
     check_run_folder(run_directory(config), mode);
+    if (by_simulation) {
+      require_input(loaded, "promote.simulator", config.promote.simulator, InputKind::kFolder,
+                    "`shoprl sim fit` on the served logs");
+      if (config.ope.gamma != 1)
+        throw ConfigError(fmt::format(
+            "ope.gamma: {} discounts the logs' per-session value, and the simulator's returns "
+            "are undiscounted; promote.evidence simulator needs ope.gamma 1",
+            config.ope.gamma));
+    }
+    if (by_simulation || !config.promote.baseline.empty())
+      require_input(loaded, "promote.baseline", config.promote.baseline, InputKind::kFolder,
+                    "`shoprl export`: the served version, REPOSITORY/NAME/VERSION");
     const SessionStore store = read_session_store(config.evaluate.store);
+    const GatePolicies policies = load_gate_policies(config, store);
 
     RunContext run = open_run(loaded, mode);
     EvaluationReport report = evaluate_trained_policy_on_logs(loaded, store, run.seed);
     report.title = fmt::format("Promotion gate: {}", config.run.name);
     write_evaluation_report(report, (run.dir / "report").string());
-    const PromotionDecision decision = decide_promotion(report, config.promote);
+    PairedComparison paired =
+        by_simulation ? compare_in_simulator(config, policies, run.seed) : PairedComparison{};
+    add_true_lead(config, policies, run.seed, paired);
+    PromotionDecision decision =
+        by_simulation
+            ? decide_promotion_by_simulation(report, config.promote, paired, config.ope.confidence)
+            : decide_promotion(report, config.promote);
+    decision.paired = paired;
     const std::int64_t version =
         decision.publish ? publish_policy_version(config.evaluate.policy.model,
                                                   config.promote.repository, config.promote.name)
@@ -99,6 +143,16 @@ void add_promote_command(CLI::App& app, const GlobalOptions& global) {
                    : fmt::format("; true value {:.6f}", decision.candidate.true_value));
     fmt::print("served policy's value on its logs: {:.6f} [{:.6f}, {:.6f}]\n",
                decision.served.value, decision.served.ci.low, decision.served.ci.high);
+    const PairedComparison& c = decision.paired;
+    if (by_simulation)
+      fmt::print(
+          "simulated per session: candidate {:.4f}, served {:.4f} (on its logs {:.4f}); lead "
+          "{:+.4f}, {:.0f}% interval [{:+.4f}, {:+.4f}]\n",
+          c.candidate_value, c.baseline_value, decision.served_session_value, c.difference,
+          100 * config.ope.confidence, decision.difference_ci.low, decision.difference_ci.high);
+    if (!std::isnan(c.true_difference))
+      fmt::print("true lead per session (paired, in the logs' world): {:+.4f} ± {:.4f}\n",
+                 c.true_difference, c.true_difference_std_error);
     if (decision.publish)
       fmt::print("published {}/{}/{}\n", config.promote.repository, config.promote.name, version);
     fmt::print("decision: {}\n", (run.dir / "decision.json").string());

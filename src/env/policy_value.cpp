@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -29,6 +30,8 @@ PolicyValueEstimate monte_carlo_policy_value(BatchEnv& env, const SlatePolicy& p
   constexpr std::size_t kChunk = 64;
   double sum = 0, square_sum = 0, steps = 0;
   std::vector<SlotTotals> totals;
+  std::vector<double> returns;
+  returns.reserve(static_cast<std::size_t>(episodes));
   std::int64_t remaining = episodes;
   for (std::uint64_t round = 0; remaining > 0; ++round) {
     const std::int64_t n = std::min(batch_size, remaining);
@@ -62,6 +65,7 @@ PolicyValueEstimate monte_carlo_policy_value(BatchEnv& env, const SlatePolicy& p
       square_sum += episode_return[i] * episode_return[i];
       steps += episode_steps[i];
     }
+    returns.insert(returns.end(), episode_return.begin(), episode_return.end());
     totals.insert(totals.end(), env.slot_totals().begin(), env.slot_totals().end());
     remaining -= n;
   }
@@ -71,6 +75,7 @@ PolicyValueEstimate monte_carlo_policy_value(BatchEnv& env, const SlatePolicy& p
   estimate.std_error = std_error_of_mean(sum, square_sum, static_cast<double>(episodes));
   estimate.mean_session_length = steps / episodes;
   estimate.metrics = summarize(totals);
+  estimate.episode_returns = std::move(returns);
   return estimate;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "env/batch_env.h"
 #include "env/env_metrics.h"
@@ -21,6 +22,9 @@ struct PolicyValueEstimate {
   std::int64_t episodes = 0;
   double mean_session_length = 0;
   EnvMetrics metrics;  // every step taken, for click-through, conversion, ...
+  // Each session's return, in the order the sessions ran: session i of two runs with the same
+  // seed met the same user in the same random streams (env/paired_policy_value.h pairs them).
+  std::vector<double> episode_returns;
 };
 
 // Runs `episodes` sessions, each the first session of its slot in batches of at most

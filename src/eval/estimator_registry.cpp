@@ -23,6 +23,8 @@ const std::vector<EstimatorSpec>& estimator_registry() {
       {"dr-os", "Doubly robust with optimistic shrinkage", EstimatorKind::kBandit, "round",
        &dr_os_terms},
       {"sips", "Standard slate IPS", EstimatorKind::kSlate, "slate", &sips_terms},
+      {"snsips", "Self-normalised standard slate IPS", EstimatorKind::kSlate, "slate",
+       &snsips_terms},
       {"iips", "Independent IPS", EstimatorKind::kSlate, "slate", &iips_terms},
       {"rips", "Reward-interaction IPS", EstimatorKind::kSlate, "slate", &rips_terms},
       {"pi", "Pseudoinverse", EstimatorKind::kSlate, "slate", &pi_terms},

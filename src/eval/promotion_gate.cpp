@@ -8,11 +8,16 @@
 
 #include "core/error.h"
 #include "core/json_number.h"
+#include "eval/confidence_intervals.h"
 
 namespace shoprl {
 
-PromotionDecision decide_promotion(const EvaluationReport& report, const PromoteConfig& config) {
+namespace {
+
+// The decision's common part: the chosen estimate and the logs' own value in its unit.
+PromotionDecision evidence_of(const EvaluationReport& report, const PromoteConfig& config) {
   PromotionDecision d;
+  d.evidence = config.evidence;
   d.candidate_true_session_value = report.true_session_value;
   d.candidate_true_session_value_std_error = report.true_session_value_std_error;
   d.rule = config.rule;
@@ -34,16 +39,26 @@ PromotionDecision decide_promotion(const EvaluationReport& report, const Promote
         "promote.estimator: '{}' estimates per {}, and the logs give no on-policy value per {}",
         config.estimator, candidate->unit, candidate->unit));
   d.served = *served;
+  return d;
+}
 
-  if (!candidate->declined.empty()) {
-    d.reason = fmt::format("refused: {} declined ({})", config.estimator, candidate->declined);
-    return d;
-  }
-  if (!candidate->unreliable.empty()) {
-    d.reason =
-        fmt::format("refused: {} is unreliable here ({})", config.estimator, candidate->unreliable);
-    return d;
-  }
+// Why the estimate cannot be read, "" when it can.
+std::string unusable(const Estimate& candidate, const std::string& estimator) {
+  if (!candidate.declined.empty())
+    return fmt::format("refused: {} declined ({})", estimator, candidate.declined);
+  if (!candidate.unreliable.empty())
+    return fmt::format("refused: {} is unreliable here ({})", estimator, candidate.unreliable);
+  return "";
+}
+
+}  // namespace
+
+PromotionDecision decide_promotion(const EvaluationReport& report, const PromoteConfig& config) {
+  PromotionDecision d = evidence_of(report, config);
+  const Estimate* candidate = &d.candidate;
+  const Estimate* served = &d.served;
+  d.reason = unusable(*candidate, config.estimator);
+  if (!d.reason.empty()) return d;
   const double bar = config.rule == "lower_vs_upper" ? served->ci.high : served->value;
   d.threshold = bar + config.margin;
   const char* bar_name = config.rule == "lower_vs_upper" ? "upper bound" : "value";
@@ -57,6 +72,52 @@ PromotionDecision decide_promotion(const EvaluationReport& report, const Promote
       d.publish ? "published" : "refused", candidate->ci.low, config.estimator,
       d.publish ? "above" : "not above", bar_name, bar,
       config.margin != 0 ? fmt::format(" + margin {:.6f}", config.margin) : "", candidate->unit);
+  return d;
+}
+
+PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
+                                                 const PromoteConfig& config,
+                                                 const PairedComparison& simulated,
+                                                 double confidence) {
+  PromotionDecision d = evidence_of(report, config);
+  d.paired = simulated;
+  const Estimate* per_session = nullptr;
+  for (const Estimate& e : report.logging_values)
+    if (e.unit == "session") per_session = &e;
+  if (per_session == nullptr)
+    throw ConfigError(
+        "promote.evidence: simulator compares values per session, and the logs give none (a "
+        "store of sessions with impressions is needed)");
+  d.served_session_value = per_session->value;
+  d.simulator_gap = std::abs(simulated.baseline_value - d.served_session_value) /
+                    std::abs(d.served_session_value);
+  d.difference_ci =
+      normal_interval(simulated.difference, simulated.difference_std_error, confidence);
+  d.threshold = config.margin;
+
+  d.reason = unusable(d.candidate, config.estimator);
+  if (!d.reason.empty()) return d;
+  if (!d.candidate.ci.defined() || d.candidate.ci.high < d.served.value) {
+    d.reason = fmt::format(
+        "refused: the logs place the candidate below the served policy ({} upper bound {:.6f} < "
+        "{:.6f} per {})",
+        config.estimator, d.candidate.ci.high, d.served.value, d.candidate.unit);
+    return d;
+  }
+  if (!(d.simulator_gap <= config.simulator_tolerance)) {
+    d.reason = fmt::format(
+        "refused: the simulator values the served policy at {:.4f} per session and its logs at "
+        "{:.4f} ({:.1f}% apart, tolerance {:.1f}%): it is not trusted to compare policies",
+        simulated.baseline_value, d.served_session_value, 100 * d.simulator_gap,
+        100 * config.simulator_tolerance);
+    return d;
+  }
+  d.publish = d.difference_ci.low > d.threshold;
+  d.reason = fmt::format(
+      "{}: in the simulator the candidate's lead over the served policy is {:+.4f} per session, "
+      "lower bound {:+.4f}, {} the margin {:.4f}",
+      d.publish ? "published" : "refused", simulated.difference, d.difference_ci.low,
+      d.publish ? "above" : "not above", config.margin);
   return d;
 }
 
@@ -94,6 +155,30 @@ std::string promotion_decision_json(const PromotionDecision& d, const std::strin
       {"candidate_true_session_value", json_number(d.candidate_true_session_value)},
       {"candidate_true_session_value_std_error",
        json_number(d.candidate_true_session_value_std_error)}};
+  out["evidence"] = d.evidence;
+  const PairedComparison& c = d.paired;
+  if (d.evidence == "simulator")
+    out["simulated"] = {{"simulator", c.simulator},
+                        {"sessions", c.sessions},
+                        {"candidate_value", json_number(c.candidate_value)},
+                        {"candidate_std_error", json_number(c.candidate_std_error)},
+                        {"baseline_value", json_number(c.baseline_value)},
+                        {"baseline_std_error", json_number(c.baseline_std_error)},
+                        {"baseline_session_length", json_number(c.baseline_session_length)},
+                        {"difference", json_number(c.difference)},
+                        {"difference_std_error", json_number(c.difference_std_error)},
+                        {"difference_ci_low", json_number(d.difference_ci.low)},
+                        {"difference_ci_high", json_number(d.difference_ci.high)},
+                        {"correlation", json_number(c.correlation)},
+                        {"served_session_value_on_logs", json_number(d.served_session_value)},
+                        {"simulator_gap", json_number(d.simulator_gap)}};
+  if (std::isfinite(c.true_difference))
+    out["true_lead"] = {{"sessions", c.sessions},
+                        {"difference", json_number(c.true_difference)},
+                        {"std_error", json_number(c.true_difference_std_error)},
+                        {"candidate_value", json_number(c.true_candidate_value)},
+                        {"baseline_value", json_number(c.true_baseline_value)},
+                        {"baseline_session_length", json_number(c.true_baseline_session_length)}};
   if (published_version > 0) out["published_version"] = published_version;
   return out.dump(2) + "\n";
 }

@@ -1,7 +1,10 @@
-// The off-policy gate of the closed loop: from a candidate's evaluation on served logs, decide
-// whether it may replace the served policy. The served policy's value is the logs' own
-// on-policy mean in the chosen estimator's unit (it wrote them); the candidate's evidence is
-// that estimator's confidence interval. A declined or unreliable estimate never publishes.
+// The gate of the closed loop: from a candidate's evaluation on served logs, decide whether it
+// may replace the served policy. The served policy's value is the logs' own on-policy mean in
+// the chosen estimator's unit (it wrote them). With promote.evidence off_policy the candidate's
+// evidence is that estimator's confidence interval; with evidence simulator it is the paired
+// difference of the candidate and the served policy in a simulator fitted on the served
+// traffic, and the estimator guards it (docs/closed-loop.md). A declined or unreliable estimate
+// never publishes.
 #pragma once
 
 #include <cstdint>
@@ -13,9 +16,27 @@
 
 namespace shoprl {
 
+// Candidate and served policy (the baseline) played on the same sessions
+// (env/paired_policy_value.h): in a simulator fitted on the served traffic (promote.evidence
+// simulator), and where the logs' world is known, in that world (the true lead).
+struct PairedComparison {
+  std::int64_t sessions = 0;  // per policy
+  std::string simulator;      // the fitted simulator's folder; "" without one
+  double candidate_value = kNaN, candidate_std_error = kNaN;
+  double baseline_value = kNaN, baseline_std_error = kNaN;
+  double difference = kNaN, difference_std_error = kNaN;  // candidate minus baseline
+  double correlation = kNaN;                              // of the paired session returns
+  double baseline_session_length = kNaN;                  // slates per simulated session
+  // The same comparison in the world that wrote the logs (NaN where it is not known).
+  double true_difference = kNaN, true_difference_std_error = kNaN;
+  double true_candidate_value = kNaN, true_baseline_value = kNaN;
+  double true_baseline_session_length = kNaN;
+};
+
 struct PromotionDecision {
   bool publish = false;
   std::string reason;  // one sentence: why published or refused
+  std::string evidence = "off_policy";
   std::string rule;
   double margin = 0;
   double threshold = kNaN;  // what the candidate's lower bound had to exceed
@@ -24,11 +45,28 @@ struct PromotionDecision {
   // The candidate's true value per session where the logs' world is known (NaN otherwise).
   double candidate_true_session_value = kNaN;
   double candidate_true_session_value_std_error = kNaN;
+  // The paired comparison (promote.baseline given); with evidence simulator also the interval
+  // on the simulated difference, the served policy's value per session on the logs and how far
+  // the simulator's value of it is from that.
+  PairedComparison paired;
+  Interval difference_ci;
+  double served_session_value = kNaN;
+  double simulator_gap = kNaN;  // |simulated baseline - served_session_value| / served
 };
 
 // ConfigError naming promote.estimator when the report has no such estimate (not in
 // ope.estimators) or no on-policy value in its unit.
 PromotionDecision decide_promotion(const EvaluationReport& report, const PromoteConfig& config);
+
+// promote.evidence simulator: refuses when the estimator declined, is unreliable or its upper
+// bound is below the served policy's value (the logs must support the candidate and not place
+// it below), when the simulator's value of the baseline is more than simulator_tolerance away
+// from the served policy's value per session on the logs, and otherwise publishes when the
+// lower end of the difference's interval (normal, at `confidence`) exceeds the margin.
+// ConfigError when the logs give no per-session value (a store without sessions).
+PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
+                                                 const PromoteConfig& config,
+                                                 const PairedComparison& paired, double confidence);
 
 // decision.json: the decision, the evidence (both estimates with intervals, true values where
 // the logs' world knows them), what was compared, and the version published (0: none).

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "env/policies/slate_policy.h"
 
@@ -18,5 +19,11 @@ namespace shoprl {
 std::shared_ptr<const SlatePolicy> exported_slate_policy(const std::string& model_path,
                                                          std::int64_t world_items, int slate_size,
                                                          const std::string& key);
+
+// The same over any catalogue: ConfigError naming `key` when the model's item ids are not
+// `item_ids` (a store's item_raw_id, say) in that order, or its slates not `slate_size` long.
+std::shared_ptr<const SlatePolicy> exported_slate_policy_over(
+    const std::string& model_path, const std::vector<std::string>& item_ids, int slate_size,
+    const std::string& key);
 
 }  // namespace shoprl

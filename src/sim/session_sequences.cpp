@@ -68,4 +68,25 @@ SessionSequences session_sequences(const SessionStore& store, Split split, int m
   return out;
 }
 
+SessionSequences every_nth_session(const SessionSequences& sequences, std::int64_t every,
+                                   bool held_out) {
+  SessionSequences out;
+  out.num_items = sequences.num_items;
+  std::int64_t ordinal = -1;
+  for (std::size_t q = 0; q < sequences.size(); ++q) {
+    if (q == 0 || sequences.session[q] != sequences.session[q - 1]) ++ordinal;
+    if ((ordinal % every == 0) != held_out) continue;
+    for (std::int64_t e = sequences.offsets[q]; e < sequences.offsets[q + 1]; ++e) {
+      out.items.push_back(sequences.items[e]);
+      out.types.push_back(sequences.types[e]);
+      out.purchased_later.push_back(sequences.purchased_later[e]);
+      out.ends_step.push_back(sequences.ends_step[e]);
+      out.last_event.push_back(sequences.last_event[e]);
+    }
+    out.offsets.push_back(static_cast<std::int64_t>(out.items.size()));
+    out.session.push_back(sequences.session[q]);
+  }
+  return out;
+}
+
 }  // namespace shoprl

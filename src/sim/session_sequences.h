@@ -36,4 +36,10 @@ struct SessionSequences {
 SessionSequences session_sequences(const SessionStore& store, Split split, int max_length,
                                    const std::string& store_path);
 
+// The sequences of the sessions whose ordinal k among the sessions of `sequences` (0, 1, ... in
+// store order) has (k % every == 0) == `held_out`: a deterministic hold-out of one session in
+// `every`, the first included, all windows of a session on the same side.
+SessionSequences every_nth_session(const SessionSequences& sequences, std::int64_t every,
+                                   bool held_out);
+
 }  // namespace shoprl

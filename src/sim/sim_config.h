@@ -122,6 +122,7 @@ struct ResponseConfig {
 struct SimConfig {
   std::string store = "data/logs.h5";
   std::string directory;  // empty: <run.output_dir>/<run.name>/simulator
+  std::string fit_split = "train";
   int ensemble = 3;
   double uncertainty_penalty = 0.0;
   UserModelConfig model;
@@ -134,6 +135,13 @@ struct SimConfig {
             "Where shoprl sim fit and sim check write the fitted simulator, and where sim report "
             "and bench env --learned load it from; empty: the run's own folder, "
             "<run.output_dir>/<run.name>/simulator");
+    v.field("fit_split", fit_split,
+            "The store's sessions the simulator learns from. train: the members learn from the "
+            "train split and stop early on valid, the response is calibrated on train; test: "
+            "all of it on the test split, every tenth of its sessions held out for stopping "
+            "early (a closed-loop gate's simulator, which must not learn from the traffic the "
+            "candidate trained on)",
+            one_of({"train", "test"}));
     v.field("ensemble", ensemble, "User models in the ensemble (K)", in_range(1, 64));
     v.field("uncertainty_penalty", uncertainty_penalty,
             "lambda: the reward an agent sees is lowered by lambda x the ensemble's disagreement "

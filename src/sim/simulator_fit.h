@@ -1,6 +1,8 @@
 // Fitting a simulator end to end (`shoprl sim fit`, and the ground-truth check): the train and
 // valid sequences of a store, K user models (member k seeded by derive_seed(seed, k)), then the
-// response calibration on the train split's impressions.
+// response calibration on the train split's impressions. With sim.fit_split test, the test
+// split stands in for both: its sessions train the members but for one in ten, which stops
+// them early, and its impressions calibrate the response.
 #pragma once
 
 #include <cstdint>

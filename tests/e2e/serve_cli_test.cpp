@@ -100,8 +100,9 @@ TEST(ServeCli, QuickstartExportServeCurlThenSigtermWritesEveryDecision) {
 // The closed loop as a user runs it (docs/closed-loop.md): a shrunk quickstart's agent exported
 // with a sampling rule and served; `shoprl traffic` plays the world's shoppers against it; the
 // decision log is imported with the world recorded; `shoprl promote` refuses the same policy
-// as a candidate (it cannot be better than itself) and publishes it when the margin allows,
-// and the server then serves the new version.
+// as a candidate (it cannot be better than itself: on paired sessions, in the world and in a
+// simulator fitted on the served logs, it leads the served version by exactly 0) and publishes
+// it when the margin allows, and the server then serves the new version.
 TEST(ServeCli, TrafficImportPromoteAndHotReload) {
   testing::TempDir dir;
   const std::string in_dir = "cd '" + dir.path().string() + "' && ";
@@ -165,19 +166,50 @@ TEST(ServeCli, TrafficImportPromoteAndHotReload) {
                               " --repository models --name shop --set evaluate.split=test"
                               " --set evaluate.true_value_sessions=200 --set ope.reward_max=1.2"
                               " --set promote.estimator=sips";
-  const auto refused = run_command(promote + " --set run.name=gate-1");
+  const auto refused = run_command(
+      promote + " --set run.name=gate-1 --baseline models/shop/1 --set promote.sessions=300");
   ASSERT_EQ(refused.exit_code, 0) << refused.output;
   EXPECT_NE(refused.output.find("refused"), std::string::npos) << refused.output;
   auto decision = nlohmann::json::parse(read_file_text(dir / "runs/gate-1/decision.json"));
   EXPECT_EQ(decision.at("decision"), "refused");
   EXPECT_FALSE(std::isnan(decision.at("candidate_true_session_value").get<double>()));
+  EXPECT_EQ(decision.at("true_lead").at("difference").get<double>(), 0.0) << decision.dump();
+  EXPECT_EQ(decision.at("true_lead").at("std_error").get<double>(), 0.0);
+  EXPECT_GT(decision.at("true_lead").at("baseline_value").get<double>(), 0.0);
   EXPECT_FALSE(fs::exists(dir / "models/shop/2"));
+
+  // The simulator's evidence: a simulator fitted on the held-out half of the served logs.
+  const auto fitted =
+      run_command(in_dir + shoprl() + " -q sim fit" + config + world +
+                  " --set run.name=gate-sim --set sim.store=served.h5 --set sim.fit_split=test"
+                  " --set sim.ensemble=1 --set sim.training.epochs=1");
+  ASSERT_EQ(fitted.exit_code, 0) << fitted.output;
+  const auto simulated =
+      run_command(promote +
+                  " --set run.name=gate-0 --baseline models/shop/1"
+                  " --simulator runs/gate-sim/simulator --set promote.sessions=300");
+  ASSERT_EQ(simulated.exit_code, 0) << simulated.output;
+  EXPECT_NE(simulated.output.find("simulated per session"), std::string::npos) << simulated.output;
+  decision = nlohmann::json::parse(read_file_text(dir / "runs/gate-0/decision.json"));
+  EXPECT_EQ(decision.at("evidence"), "simulator");
+  EXPECT_EQ(decision.at("decision"), "refused");
+  EXPECT_EQ(decision.at("simulated").at("difference").get<double>(), 0.0) << decision.dump();
+  EXPECT_GT(decision.at("simulated").at("baseline_value").get<double>(), 0.0);
+  EXPECT_EQ(decision.at("simulated").at("sessions"), 300);
+  EXPECT_FALSE(fs::exists(dir / "models/shop/2"));
+  // Without the served version to compare with, nothing runs.
+  const auto no_baseline =
+      run_command(promote + " --set run.name=gate-x --simulator runs/gate-sim/simulator 2>&1");
+  EXPECT_EQ(no_baseline.exit_code, 3) << no_baseline.output;
+  EXPECT_NE(no_baseline.output.find("promote.baseline"), std::string::npos) << no_baseline.output;
+  EXPECT_FALSE(fs::exists(dir / "runs/gate-x"));
 
   const auto published = run_command(promote + " --set run.name=gate-2 --set promote.margin=-1");
   ASSERT_EQ(published.exit_code, 0) << published.output;
   decision = nlohmann::json::parse(read_file_text(dir / "runs/gate-2/decision.json"));
   EXPECT_EQ(decision.at("decision"), "published") << decision.dump();
   EXPECT_EQ(decision.at("published_version"), 2);
+  EXPECT_EQ(decision.count("true_lead"), 0u);  // no --baseline: nothing to pair with
   EXPECT_EQ(read_file_text(dir / "models/shop/2/model.pt"),
             read_file_text(dir / "candidates/shop/1/model.pt"));
   const auto reloaded = run_command("curl -s -X POST " + url + "/v1/models/shop/load -d ''");

@@ -26,7 +26,7 @@ TEST(EstimatorRegistry, NamesAreUniqueAndEveryEntryIsComplete) {
 
 TEST(EstimatorRegistry, ListsEveryEstimatorInReportOrder) {
   const std::vector<std::string> expected = {
-      "dm",   "ipw",  "snipw", "dr",   "sndr",  "switch-dr", "dr-os", "sips",
+      "dm",   "ipw",  "snipw", "dr",   "sndr",  "switch-dr", "dr-os", "sips", "snsips",
       "iips", "rips", "pi",    "pdis", "wpdis", "seq-dr",    "wdr",   "magic"};
   const std::vector<EstimatorSpec>& registry = estimator_registry();
   ASSERT_EQ(registry.size(), expected.size());

@@ -145,8 +145,8 @@ constexpr int kReplicates = 200;
 constexpr int kMinCovered = 179;
 
 TEST(OpeCoverage, IntervalsCoverTheTruthWhenTheLoggerIsNotUniform) {
-  const std::vector<std::string> names = {"ipw",  "snipw", "dr",   "sndr", "switch-dr",
-                                          "sips", "iips",  "rips", "pdis", "seq-dr"};
+  const std::vector<std::string> names = {"ipw",    "snipw", "dr",   "sndr", "switch-dr", "sips",
+                                          "snsips", "iips",  "rips", "pdis", "seq-dr"};
   // Popularity sampling logs, the uniform policy is evaluated (its slate probabilities are
   // known, so the slate estimators apply).
   const auto tally = run_replicates("popularity", "uniform", true, names, 2000, kReplicates, 200);

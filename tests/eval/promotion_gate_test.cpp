@@ -1,4 +1,5 @@
-// The off-policy gate (eval/promotion_gate.h): publishes only on a lower bound above the bar.
+// The gate (eval/promotion_gate.h): publishes only on a lower bound above the bar, by the
+// off-policy estimate or by the simulated paired difference that the estimate guards.
 #include "eval/promotion_gate.h"
 
 #include <gtest/gtest.h>
@@ -81,7 +82,10 @@ TEST(PromotionGate, AnEstimatorThatDidNotRunIsAConfigError) {
 
 TEST(PromotionGate, TheDecisionJsonHoldsTheEvidence) {
   PromoteConfig config;
-  const PromotionDecision d = decide_promotion(gate_report(2.5), config);
+  PromotionDecision d = decide_promotion(gate_report(2.5), config);
+  EXPECT_EQ(nlohmann::json::parse(promotion_decision_json(d, "m", "l", 0.95, 0)).count("true_lead"),
+            0u);  // no paired comparison: no true lead
+  d.paired.true_difference = -0.2;
   const auto j =
       nlohmann::json::parse(promotion_decision_json(d, "models/c/1", "logs.h5", 0.95, 3));
   EXPECT_EQ(j.at("decision"), "published");
@@ -90,6 +94,99 @@ TEST(PromotionGate, TheDecisionJsonHoldsTheEvidence) {
   EXPECT_DOUBLE_EQ(j.at("threshold").get<double>(), 2.0);
   EXPECT_EQ(j.at("candidate"), "models/c/1");
   EXPECT_EQ(j.at("published_version"), 3);
+  EXPECT_EQ(j.at("evidence"), "off_policy");
+  EXPECT_EQ(j.count("simulated"), 0u);
+  EXPECT_DOUBLE_EQ(j.at("true_lead").at("difference").get<double>(), -0.2);
+}
+
+// The served policy is worth 2.0 per session on its logs; the simulator agrees within 5%.
+PairedComparison simulated_lead(double difference, double std_error) {
+  PairedComparison c;
+  c.simulator = "sim";
+  c.sessions = 20000;
+  c.baseline_value = 2.1;
+  c.candidate_value = 2.1 + difference;
+  c.difference = difference;
+  c.difference_std_error = std_error;
+  return c;
+}
+
+PromoteConfig simulator_gate() {
+  PromoteConfig config;
+  config.evidence = "simulator";
+  config.estimator = "ipw";  // per round: served 0.03 on the logs, candidate [0.04, 0.06]
+  return config;
+}
+
+TEST(PromotionGateBySimulation, PublishesWhenThePairedLeadClearsTheMargin) {
+  PromoteConfig config = simulator_gate();
+  // At 95% the lower bound is difference - 1.96 std_error.
+  PromotionDecision d =
+      decide_promotion_by_simulation(gate_report(0), config, simulated_lead(0.1, 0.04), 0.95);
+  EXPECT_TRUE(d.publish) << d.reason;  // 0.1 - 0.078 > 0
+  EXPECT_NEAR(d.difference_ci.low, 0.1 - 1.959964 * 0.04, 1e-6);
+  EXPECT_DOUBLE_EQ(d.served_session_value, 2.0);
+  EXPECT_NEAR(d.simulator_gap, 0.05, 1e-12);
+  d = decide_promotion_by_simulation(gate_report(0), config, simulated_lead(0.1, 0.06), 0.95);
+  EXPECT_FALSE(d.publish) << d.reason;  // 0.1 - 0.118 < 0
+  config.margin = 0.05;
+  d = decide_promotion_by_simulation(gate_report(0), config, simulated_lead(0.1, 0.02), 0.95);
+  EXPECT_TRUE(d.publish) << d.reason;  // 0.1 - 0.039 > 0.05
+  EXPECT_DOUBLE_EQ(d.threshold, 0.05);
+  d = decide_promotion_by_simulation(gate_report(0), config, simulated_lead(0.1, 0.03), 0.95);
+  EXPECT_FALSE(d.publish) << d.reason;  // 0.1 - 0.059 < 0.05
+}
+
+TEST(PromotionGateBySimulation, TheLogsMustSupportTheCandidate) {
+  const PromoteConfig config = simulator_gate();
+  EvaluationReport report = gate_report(0);
+  report.estimates[0].unreliable = "effective sample size 3 of 9000 slates";
+  PromotionDecision d =
+      decide_promotion_by_simulation(report, config, simulated_lead(1.0, 0.01), 0.95);
+  EXPECT_FALSE(d.publish);
+  EXPECT_NE(d.reason.find("unreliable"), std::string::npos) << d.reason;
+  report = gate_report(0);
+  report.estimates[0].ci = {0.01, 0.029};  // the whole interval below the served 0.03
+  d = decide_promotion_by_simulation(report, config, simulated_lead(1.0, 0.01), 0.95);
+  EXPECT_FALSE(d.publish);
+  EXPECT_NE(d.reason.find("below the served policy"), std::string::npos) << d.reason;
+}
+
+TEST(PromotionGateBySimulation, ASimulatorThatMissesTheServedValueIsNotTrusted) {
+  PromoteConfig config = simulator_gate();  // tolerance 10%
+  PairedComparison off = simulated_lead(1.0, 0.01);
+  off.baseline_value = 2.3;  // 15% above the logs' 2.0
+  PromotionDecision d = decide_promotion_by_simulation(gate_report(0), config, off, 0.95);
+  EXPECT_FALSE(d.publish);
+  EXPECT_NE(d.reason.find("not trusted"), std::string::npos) << d.reason;
+  config.simulator_tolerance = 0.2;
+  d = decide_promotion_by_simulation(gate_report(0), config, off, 0.95);
+  EXPECT_TRUE(d.publish) << d.reason;
+}
+
+TEST(PromotionGateBySimulation, LogsWithoutSessionsAreAConfigError) {
+  EvaluationReport report = gate_report(0);
+  report.logging_values.pop_back();  // the per-session value
+  EXPECT_THROW(
+      decide_promotion_by_simulation(report, simulator_gate(), simulated_lead(1, 0.1), 0.95),
+      ConfigError);
+}
+
+TEST(PromotionGateBySimulation, TheDecisionJsonHoldsTheSimulatedEvidence) {
+  PairedComparison c = simulated_lead(0.1, 0.04);
+  c.true_difference = 0.08;
+  const PromotionDecision d =
+      decide_promotion_by_simulation(gate_report(0), simulator_gate(), c, 0.95);
+  const auto j =
+      nlohmann::json::parse(promotion_decision_json(d, "models/c/1", "logs.h5", 0.95, 2));
+  EXPECT_EQ(j.at("evidence"), "simulator");
+  EXPECT_EQ(j.at("decision"), "published");
+  const auto& sim = j.at("simulated");
+  EXPECT_DOUBLE_EQ(sim.at("difference").get<double>(), 0.1);
+  EXPECT_NEAR(sim.at("difference_ci_low").get<double>(), 0.1 - 1.959964 * 0.04, 1e-6);
+  EXPECT_DOUBLE_EQ(sim.at("served_session_value_on_logs").get<double>(), 2.0);
+  EXPECT_EQ(sim.at("sessions"), 20000);
+  EXPECT_DOUBLE_EQ(j.at("true_lead").at("difference").get<double>(), 0.08);
 }
 
 }  // namespace

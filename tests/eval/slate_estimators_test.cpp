@@ -55,6 +55,27 @@ TEST(StandardSlateIps, WeighsTheSlateRewardByTheJointRatio) {
   EXPECT_EQ(terms.contribution_max, 4.0);
 }
 
+TEST(SelfNormalisedSlateIps, DividesBySummedWeights) {
+  const EstimatorTerms terms = snsips_terms(toy_slates(), OpeConfig{});
+  EXPECT_EQ(terms.weights, (std::vector<double>{0.5, 2.0}));
+  EXPECT_EQ(terms.contribution, (std::vector<double>{0.5, 4.0}));
+  EXPECT_EQ(terms.normaliser, terms.weights);
+  EXPECT_TRUE(terms.self_normalised());
+  // (0.5 + 4) / (0.5 + 2) = 1.8, where SIPS gives 2.25; no a-priori range for a ratio.
+  EXPECT_DOUBLE_EQ(
+      (terms.contribution[0] + terms.contribution[1]) / (terms.normaliser[0] + terms.normaliser[1]),
+      1.8);
+  EXPECT_TRUE(std::isnan(terms.contribution_min));
+  EXPECT_TRUE(std::isnan(terms.contribution_max));
+  // The logging policy evaluated on its own slates: the logs' mean slate reward, (1 + 2) / 2.
+  LoggedRounds own = toy_slates();
+  own.slate_target_pscore = own.slate_pscore;
+  const EstimatorTerms on_policy = snsips_terms(own, OpeConfig{});
+  EXPECT_DOUBLE_EQ((on_policy.contribution[0] + on_policy.contribution[1]) /
+                       (on_policy.normaliser[0] + on_policy.normaliser[1]),
+                   1.5);
+}
+
 TEST(IndependentIps, WeighsEachSlotByItsOwnMarginals) {
   const EstimatorTerms terms = iips_terms(toy_slates(), OpeConfig{});
   // Slot weights (1/2, 3/2) and (2, 1): 1/2 * 1 + 3/2 * 0 and 2 * 1 + 1 * 1.
@@ -76,7 +97,7 @@ TEST(RewardInteractionIps, WeighsEachSlotByItsPrefix) {
 TEST(SlateEstimators, DeclineWithoutSlates) {
   LoggedRounds rounds = toy_slates();
   rounds.slate_id.clear();
-  for (const auto estimator : {&sips_terms, &iips_terms, &rips_terms, &pi_terms}) {
+  for (const auto estimator : {&sips_terms, &snsips_terms, &iips_terms, &rips_terms, &pi_terms}) {
     const EstimatorTerms terms = estimator(rounds, OpeConfig{});
     EXPECT_NE(terms.declined.find("needs slates"), std::string::npos) << terms.declined;
     EXPECT_EQ(terms.units(), 0u);
@@ -87,6 +108,7 @@ TEST(SlateEstimators, DeclineWithoutTheProbabilitiesTheyNeed) {
   LoggedRounds rounds = toy_slates();
   rounds.slate_pscore.clear();
   EXPECT_NE(sips_terms(rounds, OpeConfig{}).declined.find("slate_pscore"), std::string::npos);
+  EXPECT_NE(snsips_terms(rounds, OpeConfig{}).declined.find("slate_pscore"), std::string::npos);
   rounds.prefix_target_pscore.clear();
   EXPECT_NE(rips_terms(rounds, OpeConfig{}).declined.find("prefix_target_pscore"),
             std::string::npos);

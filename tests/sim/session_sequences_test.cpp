@@ -69,6 +69,22 @@ TEST(SessionSequences, LongSessionsBecomeWindowsKeepingSessionTargets) {
   EXPECT_EQ(s.last_event, (std::vector<std::int8_t>{0, 0, 0, 0, 1, 0, 0, 0, 1}));
 }
 
+TEST(SessionSequences, EveryNthSessionKeepsOrHoldsOutWholeSessions) {
+  // Windows of 2: session 0 gives three, session 2 two. One session in three held out: 0.
+  const SessionSequences all = session_sequences(two_train_sessions(), Split::kTrain, 2, "x.h5");
+  const SessionSequences held = every_nth_session(all, 3, true);
+  const SessionSequences kept = every_nth_session(all, 3, false);
+  EXPECT_EQ(held.session, (std::vector<std::int64_t>{0, 0, 0}));
+  EXPECT_EQ(held.offsets, (std::vector<std::int64_t>{0, 2, 4, 5}));
+  EXPECT_EQ(held.items, (std::vector<std::int32_t>{1, 2, 2, 3, 2}));
+  EXPECT_EQ(kept.session, (std::vector<std::int64_t>{2, 2}));
+  EXPECT_EQ(kept.offsets, (std::vector<std::int64_t>{0, 2, 4}));
+  EXPECT_EQ(kept.items, (std::vector<std::int32_t>{5, 1, 1, 1}));
+  EXPECT_EQ(kept.purchased_later, (std::vector<std::int8_t>{0, 1, 0, 0}));
+  EXPECT_EQ(kept.last_event, (std::vector<std::int8_t>{0, 0, 0, 1}));
+  EXPECT_EQ(kept.num_items, 6);
+}
+
 TEST(SessionSequences, ValidSplitAndEmptySplitError) {
   const SessionSequences valid = session_sequences(two_train_sessions(), Split::kValid, 50, "x.h5");
   EXPECT_EQ(valid.items, (std::vector<std::int32_t>{4}));

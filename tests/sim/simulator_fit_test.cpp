@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "core/error.h"
 #include "env/log_synthesis.h"
 #include "env/tiny_world.h"
 #include "sim/store_content_hash.h"
@@ -50,6 +51,32 @@ TEST(SimulatorFit, FitsOneSeededModelPerMemberAndRecordsTheStore) {
   EXPECT_FALSE(
       torch::equal(simulator.members[0]->named_parameters()["encoder.item_embedding.weight"],
                    simulator.members[1]->named_parameters()["encoder.item_embedding.weight"]));
+}
+
+TEST(SimulatorFit, FitSplitTestLearnsFromTheTestSplitAlone) {
+  // Every session in the test split: the default fit finds no train sequences, fit_split test
+  // trains on nine sessions in ten of them and stops early on the tenth.
+  SessionStore store = tiny_store();
+  store.session_split.assign(store.num_sessions(), static_cast<std::int8_t>(Split::kTest));
+  SimConfig config = testing::tiny_sim_config("gru");
+  config.ensemble = 1;
+  config.training.epochs = 1;
+  config.response.calibration = "config";
+  EXPECT_THROW(fit_simulator(config, store, "tiny.h5", 3, 21, "cpu"), DataError);
+  config.fit_split = "test";
+  const FittedSimulator simulator = fit_simulator(config, store, "tiny.h5", 3, 21, "cpu");
+  ASSERT_EQ(simulator.summaries.size(), 1u);
+  EXPECT_GT(simulator.summaries[0].best_valid.next_item_targets, 0);
+  // Too few test sessions to hold one in ten out.
+  SessionStore tiny = store;
+  tiny.session_split.assign(tiny.num_sessions(), static_cast<std::int8_t>(Split::kTrain));
+  tiny.session_split[0] = static_cast<std::int8_t>(Split::kTest);
+  try {
+    fit_simulator(config, tiny, "tiny.h5", 3, 21, "cpu");
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("sim.fit_split test"), std::string::npos) << e.what();
+  }
 }
 
 TEST(StoreContentHash, ChangesWithAnyEventAndIsStable) {

@@ -18,6 +18,8 @@ namespace shoprl {
 // Standard slate IPS (Swaminathan et al. 2017, eq. 2; OBP's SlateStandardIPS): the whole
 // slate's joint weight pi(s) / mu(s).
 EstimatorTerms sips_terms(const LoggedRounds& rounds, const OpeConfig& config);
+// Self-normalised SIPS: sum_s w_s R_s / sum_s w_s with SIPS's weights.
+EstimatorTerms snsips_terms(const LoggedRounds& rounds, const OpeConfig& config);
 // Independent IPS (Li et al. 2018): each slot's reward weighted by its own slot marginals.
 EstimatorTerms iips_terms(const LoggedRounds& rounds, const OpeConfig& config);
 // Reward-interaction IPS (McInerney et al. 2020): each slot's reward weighted by the slate's

@@ -2,8 +2,10 @@
 // recommendation", eq. 2; OBP's SlateStandardIPS):
 //   V_SIPS = (1/n) sum_slates [ pi(s) / mu(s) ] sum_k r_k.
 // Unbiased whatever the reward's form, at the price of the joint weight's variance.
+// Self-normalised SIPS divides by the summed weights instead (as SNIPW does IPW).
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 
 #include "eval/slate/slate_estimators.h"
 
@@ -41,6 +43,17 @@ EstimatorTerms sips_terms(const LoggedRounds& rounds, const OpeConfig& /*config*
   // The largest observed weight stands in for the bound on pi(s)/mu(s): data-dependent, as
   // for unclipped IPW.
   slate_detail::set_weighted_reward_range(rounds, max_slots, 0.0, max_weight, terms);
+  return terms;
+}
+
+EstimatorTerms snsips_terms(const LoggedRounds& rounds, const OpeConfig& config) {
+  // The same weights, divided by their sum instead of the slate count: biased by O(1/n) but with
+  // a far smaller variance when the weights are heavy-tailed and their mean strays from 1 (the
+  // closed loop's gate, docs/closed-loop.md), as SNIPW is to IPW.
+  EstimatorTerms terms = sips_terms(rounds, config);
+  if (!terms.declined.empty()) return terms;
+  terms.normaliser = terms.weights;
+  terms.contribution_min = terms.contribution_max = std::numeric_limits<double>::quiet_NaN();
   return terms;
 }
 
