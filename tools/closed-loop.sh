@@ -10,7 +10,7 @@
 # true lead that says whether each decision was right. Writes OUT/rounds.md,
 # OUT/rounds.json and OUT/rounds.svg (per round: the served policy's value in the world, the
 # gate's evidence with its intervals, the candidate's true value and lead, the decision).
-#   bash tools/closed-loop.sh [ROUNDS (default 2; about 20 minutes each on two cores)]
+#   bash tools/closed-loop.sh [ROUNDS (default 2; about 15 minutes each on two cores)]
 # Environment: SHOPRL_LOOP_DIR (runs/closed-loop), SHOPRL_LOOP_PORT (8765),
 # SHOPRL_LOOP_TEMPERATURE (0.5: the Boltzmann temperature every policy is served with),
 # SHOPRL_LOOP_RETRAIN_ITERATIONS (20: training iterations per round),
