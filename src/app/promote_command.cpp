@@ -81,11 +81,9 @@ void add_promote_command(CLI::App& app, const GlobalOptions& global) {
     const AppConfig& config = loaded.config;
     apply_logging(config, global.quiet);
     const bool by_simulation = config.promote.evidence == "simulator";
-    warn_unused_sections(
-        loaded, "promote",
-        by_simulation
-            ? std::vector<std::string>{"evaluate", "ope", "reward_model", "promote", "env"}
-            : std::vector<std::string>{"evaluate", "ope", "reward_model", "promote"});
+    std::vector<std::string> used = {"evaluate", "ope", "reward_model", "promote"};
+    if (by_simulation) used.emplace_back("env");  // the simulated sessions' limits
+    warn_unused_sections(loaded, "promote", used);
     // Every check before the run folder or the repository is touched.
     require_session_store(loaded, "evaluate.store", config.evaluate.store);
     require_input(loaded, "evaluate.policy.model", config.evaluate.policy.model, InputKind::kFolder,

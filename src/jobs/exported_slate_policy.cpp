@@ -47,7 +47,14 @@ std::shared_ptr<const SlatePolicy> exported_slate_policy(const std::string& mode
 std::shared_ptr<const SlatePolicy> exported_slate_policy_over(
     const std::string& model_path, const std::vector<std::string>& item_ids, int slate_size,
     const std::string& key) {
-  auto model = std::make_shared<const ExportedPolicy>(ExportedPolicy::load(model_path));
+  return exported_slate_policy_over(
+      std::make_shared<const ExportedPolicy>(ExportedPolicy::load(model_path)), item_ids,
+      slate_size, key);
+}
+
+std::shared_ptr<const SlatePolicy> exported_slate_policy_over(
+    std::shared_ptr<const ExportedPolicy> model, const std::vector<std::string>& item_ids,
+    int slate_size, const std::string& key) {
   if (model->metadata().item_ids != item_ids)
     throw ConfigError(fmt::format(
         "{}: the policy in {} knows {} items, not the same {} items in the same order as the "

@@ -12,6 +12,8 @@
 
 namespace shoprl {
 
+class ExportedPolicy;
+
 // `model_path`: a model folder (newest version) or a version folder. ConfigError naming `key`
 // when the model's catalogue is not the synthetic world's items 0..world_items-1 (by raw id)
 // or its slates are not `slate_size` long; the loader's IoError or DataError for a missing or
@@ -25,5 +27,9 @@ std::shared_ptr<const SlatePolicy> exported_slate_policy(const std::string& mode
 std::shared_ptr<const SlatePolicy> exported_slate_policy_over(
     const std::string& model_path, const std::vector<std::string>& item_ids, int slate_size,
     const std::string& key);
+// A model already loaded (ExportedPolicy::load), checked the same way.
+std::shared_ptr<const SlatePolicy> exported_slate_policy_over(
+    std::shared_ptr<const ExportedPolicy> model, const std::vector<std::string>& item_ids,
+    int slate_size, const std::string& key);
 
 }  // namespace shoprl

@@ -49,15 +49,15 @@ GatePolicies load_gate_policies(const AppConfig& config, const SessionStore& sto
           "served logs (shoprl sim fit)",
           promote.simulator, policies.simulator->num_items, config.evaluate.store,
           store.num_items()));
-    policies.slate_size = policies.simulator->slate_size;
-  } else {
-    policies.slate_size = ExportedPolicy::load(promote.baseline).metadata().slate_size;
   }
+  // Both evidences have a baseline from here on; slates are the simulator's, else its own.
+  auto baseline = std::make_shared<const ExportedPolicy>(ExportedPolicy::load(promote.baseline));
+  policies.slate_size =
+      policies.simulator ? policies.simulator->slate_size : baseline->metadata().slate_size;
+  policies.baseline = exported_slate_policy_over(std::move(baseline), store.item_raw_id,
+                                                 policies.slate_size, "promote.baseline");
   policies.candidate = exported_slate_policy_over(config.evaluate.policy.model, store.item_raw_id,
                                                   policies.slate_size, "evaluate.policy.model");
-  if (!promote.baseline.empty())
-    policies.baseline = exported_slate_policy_over(promote.baseline, store.item_raw_id,
-                                                   policies.slate_size, "promote.baseline");
   policies.num_items = static_cast<std::int64_t>(store.num_items());
   policies.synthetic_catalogue = true;
   for (std::size_t i = 0; i < store.num_items() && policies.synthetic_catalogue; ++i)
