@@ -55,23 +55,23 @@ std::string unusable(const Estimate& candidate, const std::string& estimator) {
 
 PromotionDecision decide_promotion(const EvaluationReport& report, const PromoteConfig& config) {
   PromotionDecision d = evidence_of(report, config);
-  const Estimate* candidate = &d.candidate;
-  const Estimate* served = &d.served;
-  d.reason = unusable(*candidate, config.estimator);
+  const Estimate& candidate = d.candidate;
+  const Estimate& served = d.served;
+  d.reason = unusable(candidate, config.estimator);
   if (!d.reason.empty()) return d;
-  const double bar = config.rule == "lower_vs_upper" ? served->ci.high : served->value;
+  const double bar = config.rule == "lower_vs_upper" ? served.ci.high : served.value;
   d.threshold = bar + config.margin;
   const char* bar_name = config.rule == "lower_vs_upper" ? "upper bound" : "value";
-  if (!candidate->ci.defined() || !std::isfinite(d.threshold)) {
+  if (!candidate.ci.defined() || !std::isfinite(d.threshold)) {
     d.reason = fmt::format("refused: {} has no interval", config.estimator);
     return d;
   }
-  d.publish = candidate->ci.low > d.threshold;
+  d.publish = candidate.ci.low > d.threshold;
   d.reason = fmt::format(
       "{}: the candidate's lower bound {:.6f} ({}) is {} the served policy's {} {:.6f}{} per {}",
-      d.publish ? "published" : "refused", candidate->ci.low, config.estimator,
+      d.publish ? "published" : "refused", candidate.ci.low, config.estimator,
       d.publish ? "above" : "not above", bar_name, bar,
-      config.margin != 0 ? fmt::format(" + margin {:.6f}", config.margin) : "", candidate->unit);
+      config.margin != 0 ? fmt::format(" + margin {:.6f}", config.margin) : "", candidate.unit);
   return d;
 }
 
