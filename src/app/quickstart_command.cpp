@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 
 #include "agent/trainer.h"
@@ -21,6 +22,7 @@
 #include "app/embedded_configs.h"
 #include "app/overwrite_flag.h"
 #include "core/atomic_file.h"
+#include "core/error.h"
 #include "core/seconds_since.h"
 #include "core/torch/device.h"
 #include "data/session_store_io.h"
@@ -58,6 +60,12 @@ void add_quickstart_command(CLI::App& app, const GlobalOptions& global) {
   add_overwrite_flag(*quickstart, options->overwrite);
   quickstart->callback([options, &global] {
     const auto start = std::chrono::steady_clock::now();
+    // Its training step would join a data-parallel job as one rank while every process of it
+    // wrote the same logs and simulator: the whole quickstart is one process's job.
+    if (std::getenv("RANK") != nullptr || std::getenv("WORLD_SIZE") != nullptr)
+      throw DistributedError(
+          "quickstart runs in one process, but RANK or WORLD_SIZE is set: unset them (a "
+          "data-parallel job is `shoprl train`, docs/training.md \"More than one machine\")");
     const LoadedConfig loaded = load_quickstart_config(options->config, options->config.overrides);
     apply_logging(loaded.config, global.quiet);
     const RunFolderMode mode = run_folder_mode(options->overwrite);

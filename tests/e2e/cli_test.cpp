@@ -209,6 +209,18 @@ TEST_F(CliImport, CorruptStoreIsADataErrorForStats) {
   EXPECT_NE(result.output.find("bad.h5"), std::string::npos) << result.output;
 }
 
+// Under a data-parallel launcher every process would run the whole quickstart into the same
+// folder: it refuses before writing anything.
+TEST(CliQuickstart, RefusesToRunAsOneRankOfADataParallelJob) {
+  testing::TempDir dir;
+  const auto result = run_command("cd '" + dir.path().string() + "' && RANK=0 WORLD_SIZE=2 " +
+                                  shoprl() + " quickstart");
+  EXPECT_EQ(result.exit_code, 6) << result.output;
+  EXPECT_NE(result.output.find("quickstart runs in one process"), std::string::npos)
+      << result.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "runs")) << result.output;
+}
+
 // The whole loop, shrunk: logs, a simulator, an agent trained in it, and its evaluation.
 // A bare `shoprl quickstart` runs its embedded default (configs/quickstart.yaml compiled in),
 // shrunk here by --set in size only, so that the defaults' own consistency is what is tested.
