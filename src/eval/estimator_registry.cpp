@@ -32,6 +32,8 @@ const std::vector<EstimatorSpec>& estimator_registry() {
        &pdis_terms},
       {"wpdis", "Weighted per-decision importance sampling", EstimatorKind::kSequential, "session",
        &wpdis_terms},
+      {"tmis", "Time-marginalised importance sampling", EstimatorKind::kSequential, "session",
+       &tmis_terms},
       {"seq-dr", "Sequential doubly robust", EstimatorKind::kSequential, "session", &seq_dr_terms},
       {"wdr", "Weighted doubly robust", EstimatorKind::kSequential, "session", &wdr_terms},
       {"magic", "MAGIC (blended partial returns)", EstimatorKind::kSequential, "session",

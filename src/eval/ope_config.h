@@ -28,12 +28,11 @@ struct OpeConfig {
   int threads = 2;
 
   void visit(ConfigVisitor& v) {
-    v.field(
-        "estimators", estimators,
-        "Estimators to run (docs/ope.md): bandit dm, ipw, snipw, dr, sndr, switch-dr, dr-os; "
-        "slate sips, snsips, iips, rips, pi; sequential pdis, wpdis, seq-dr, wdr, magic. Those the "
-        "input cannot support (no slates, no sessions, no reward model) are reported as "
-        "declined with the reason");
+    v.field("estimators", estimators,
+            "Estimators to run (docs/ope.md): bandit dm, ipw, snipw, dr, sndr, switch-dr, dr-os; "
+            "slate sips, snsips, iips, rips, pi; sequential pdis, wpdis, tmis, seq-dr, wdr, magic. "
+            "Those the input cannot support (no slates, no sessions, no reward model) are "
+            "reported as declined with the reason");
     v.field("ipw_clip", ipw_clip,
             "lambda of clipped IPW and DR: importance weights above it are set to it (0 = none)",
             at_least(0));

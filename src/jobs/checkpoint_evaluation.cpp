@@ -60,8 +60,8 @@ EvaluationReport evaluate_on_logs(const LoadedConfig& loaded, const SessionStore
   options.ope = config.ope;
   options.reward_model = config.reward_model;
   options.truth_episodes = evaluate.true_value_sessions;
-  const StoreWorld world =
-      evaluate.true_value_sessions > 0 ? store_world(evaluate.store) : StoreWorld{};
+  StoreWorld world;
+  if (evaluate.true_value_sessions > 0) world = store_world(evaluate.store);
   if (world.world && world.synth.env.slate_size != slate_size) {
     notes.push_back(fmt::format(
         "No true value: the policy fills slates of {}, the world that wrote the logs shows {}.",

@@ -26,8 +26,8 @@ TEST(EstimatorRegistry, NamesAreUniqueAndEveryEntryIsComplete) {
 
 TEST(EstimatorRegistry, ListsEveryEstimatorInReportOrder) {
   const std::vector<std::string> expected = {
-      "dm",   "ipw",  "snipw", "dr",   "sndr",  "switch-dr", "dr-os", "sips", "snsips",
-      "iips", "rips", "pi",    "pdis", "wpdis", "seq-dr",    "wdr",   "magic"};
+      "dm",   "ipw",  "snipw", "dr",   "sndr",  "switch-dr", "dr-os",  "sips", "snsips",
+      "iips", "rips", "pi",    "pdis", "wpdis", "tmis",      "seq-dr", "wdr",  "magic"};
   const std::vector<EstimatorSpec>& registry = estimator_registry();
   ASSERT_EQ(registry.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(registry[i].name, expected[i]);
@@ -37,7 +37,8 @@ TEST(EstimatorRegistry, EveryDefaultEstimatorIsRegisteredOnceTheSequentialOnesLa
   // The default ope.estimators must all resolve; the sequential ones join from their branch.
   for (const std::string& name : OpeConfig{}.estimators) {
     bool sequential = false;
-    for (const char* s : {"pdis", "wpdis", "seq-dr", "wdr", "magic"}) sequential |= name == s;
+    for (const char* s : {"pdis", "wpdis", "tmis", "seq-dr", "wdr", "magic"})
+      sequential |= name == s;
     if (sequential) continue;
     EXPECT_EQ(find_estimator(name).name, name);
   }

@@ -48,7 +48,7 @@ inline FidelityReport sample_fidelity_report() {
   r.encoder = "gru";
   r.ensemble = 2;
   r.members = {{3, 5, true, 4.5, 0.3, 0.6}, {4, 6, false, 4.4, 0.31, 0.61}};
-  r.calibration = {"impressions", -2.5, {0.0, 0.4}, 0.8, 0.1, 1500, -1.25, 0.625};
+  r.calibration = {"impressions", -2.5, {0.0, 0.4}, 0.8, 0.1, 1500, -1.25, 0.625, "", {}};
   r.simulator_next_click = {"simulator",   {5, 10, 20}, {0.2, 0.3, 0.4}, {0.1, 0.15, 0.2}, -4.0,
                             std::exp(4.0), 800};
   r.popularity_next_click = {"popularity",  {5, 10, 20}, {0.1, 0.2, 0.3}, {0.05, 0.1, 0.15}, -5.0,

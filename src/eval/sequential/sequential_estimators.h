@@ -14,6 +14,9 @@ namespace shoprl {
 EstimatorTerms pdis_terms(const LoggedRounds& rounds, const OpeConfig& config);
 // Weighted per-decision importance sampling (Precup et al. 2000; Thomas 2015).
 EstimatorTerms wpdis_terms(const LoggedRounds& rounds, const OpeConfig& config);
+// Time-marginalised importance sampling (Xie, Ma & Wang 2019, the state abstracted to the step
+// index): per-step ratios, the policy's effect on session length carried by a survival curve.
+EstimatorTerms tmis_terms(const LoggedRounds& rounds, const OpeConfig& config);
 // Sequential doubly robust (Jiang & Li 2016), per-decision form.
 EstimatorTerms seq_dr_terms(const LoggedRounds& rounds, const OpeConfig& config);
 // Weighted doubly robust (Thomas & Brunskill 2016).

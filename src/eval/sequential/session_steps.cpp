@@ -74,6 +74,7 @@ SessionSteps session_steps(const LoggedRounds& rounds) {
 
   SessionSteps out;
   out.reward.assign(steps, 0.0);
+  out.step_weight.assign(steps, 0.0);
   out.cumulative_weight.assign(steps, 0.0);
   if (model) {
     out.q_logged.assign(steps, 0.0);
@@ -96,7 +97,8 @@ SessionSteps session_steps(const LoggedRounds& rounds) {
                                   slates ? "slate_pscore" : "pscore", first, logging[first]));
     }
     // Slate propensities are repeated on every row of the slate: the first row speaks for it.
-    weight *= target[first] / logging[first];
+    out.step_weight[k] = target[first] / logging[first];
+    weight *= out.step_weight[k];
     out.cumulative_weight[k] = weight;
     for (std::size_t row = first; row < step_row[k + 1]; ++row) {
       out.reward[k] += rounds.reward[row];

@@ -17,7 +17,8 @@ struct SessionSteps {
   // Steps of session s are [step_offset[s], step_offset[s + 1]), in time order.
   std::vector<std::size_t> step_offset;
   std::vector<double> reward;             // R_t: the step's summed reward
-  std::vector<double> cumulative_weight;  // w_{0:t} = prod_{t' <= t} pi(step) / mu(step)
+  std::vector<double> step_weight;        // rho_t = pi(step t) / mu(step t)
+  std::vector<double> cumulative_weight;  // w_{0:t} = prod_{t' <= t} rho_t'
   // Immediate-reward model of the step (empty without a reward model): Qhat_t sums the rows'
   // q_logged, Vhat_t their q_target.
   std::vector<double> q_logged;
