@@ -64,7 +64,9 @@ struct OpeConfig {
             "Largest possible reward of one row (Hoeffding, empirical Bernstein, the range check); "
             "the default is what one slot of the synthetic world can earn, env.click_reward + "
             "env.purchase_reward at their defaults; 1 gives tighter bounds on click-only logs");
-    v.field("threads", threads, "Threads for the bootstrap (results do not depend on it)",
+    v.field("threads", threads,
+            "Threads for the bootstrap and for a network policy's probabilities of the logged "
+            "slates (results do not depend on it)",
             in_range(1, 1024));
   }
 };

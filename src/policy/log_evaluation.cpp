@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/seeding.h"
+#include "core/thread_pool.h"
 #include "env/logged_state_value.h"
 #include "env/policy_value.h"
 #include "env/synthetic_world.h"
@@ -60,6 +61,80 @@ std::vector<LoggedSlate> logged_slates(const SessionStore& store, const StoreRou
   }
   return slates;
 }
+
+// Where a slate's probabilities go: the rounds' target columns and the prefix probabilities.
+struct SlateProbabilityTargets {
+  const SessionStore& store;
+  StoreRounds& out;
+  bool has_slates;
+  const RewardModel* model;
+  std::uint64_t seed;
+  std::vector<double>& prefix_target;
+};
+
+// The policy's probabilities of one logged slate's rows, from that state's scores; one per
+// thread (the slate rule and the buffers are reused across slates).
+class SlateProbabilityWorker {
+ public:
+  SlateProbabilityWorker(const SlateRuleConfig& rule, int slate_size, int marginal_samples,
+                         std::int64_t num_items)
+      : rule_(rule, slate_size, marginal_samples),
+        k_(slate_size),
+        num_items_(num_items),
+        q_(static_cast<std::size_t>(num_items)) {}
+
+  void fill(const LoggedSlate& slate, const float* scores, const SlateProbabilityTargets& to) {
+    LoggedRounds& rounds = to.out.rounds;
+    const int k = k_;
+    rule_.set_scores(scores, num_items_);
+    RandomStream rng(
+        derive_seed(to.seed, kSlateStream, static_cast<std::uint64_t>(slate.store_slate)));
+    const int count = static_cast<int>(slate.last - slate.first);
+    items_.clear();
+    bool in_slot_order = true;  // rows hold slots 0, 1, ... in order (the usual layout)
+    for (int j = 0; j < count; ++j) {
+      const std::size_t r = slate.first + j;
+      items_.push_back(to.store.impressions.item[to.out.impression_row[r]]);
+      in_slot_order = in_slot_order && rounds.position[r] == j;
+    }
+    // Prefix probabilities of the rows in order (as the context-free path reads them); rows
+    // beyond the policy's slate have probability 0.
+    const int shown = std::min(count, k);
+    prefix_.assign(count, 0.0);
+    rule_.prefix_probabilities(items_.data(), shown, prefix_.data());
+    // Every shown item's marginal at every slot of the policy (inclusion = their sum).
+    inclusion_.assign(static_cast<std::size_t>(count) * k, 0.0);
+    rule_.item_slot_marginals(items_.data(), count, rng, inclusion_.data());
+    // The logged slot's marginal: with rows in slot order, the estimate that adds the shown
+    // prefix's exact term (never below it, so never 0 for a slate the policy can show).
+    marginal_.assign(count, 0.0);
+    if (in_slot_order) rule_.marginals(items_.data(), shown, rng, marginal_.data());
+    for (int j = 0; j < count; ++j) {
+      const std::size_t r = slate.first + j;
+      const int slot = rounds.position[r];
+      if (!in_slot_order) marginal_[j] = slot < k ? inclusion_[j * k + slot] : 0.0;
+      rounds.target_pscore[r] = slot < k ? marginal_[j] : 0.0;
+      double sum = 0;
+      for (int s = 0; s < k; ++s) sum += inclusion_[j * k + s];
+      rounds.target_inclusion[r] = sum;
+      to.prefix_target[r] = prefix_[j];
+      if (to.model) {
+        to.model->predict(r, slot, q_.data());
+        rounds.q_target[r] = rule_.slot_expectation(q_.data(), slot, rng);
+      }
+    }
+    if (to.has_slates)
+      for (std::size_t r = slate.first; r < slate.last; ++r)
+        rounds.slate_target_pscore[r] = prefix_[count - 1];
+  }
+
+ private:
+  ScoredSlateRule rule_;
+  int k_;
+  std::int64_t num_items_;
+  std::vector<std::int32_t> items_;
+  std::vector<double> prefix_, marginal_, inclusion_, q_;
+};
 
 // The last `window` events of the slate's session that happened before it was shown: the
 // observation the policy acts on (events of a step come after the slate, log_synthesis.cpp).
@@ -140,59 +215,27 @@ StoreRounds scoring_policy_rounds(const SessionStore& store, const ScoringFuncti
   std::vector<double> prefix_target(n, 0.0);
 
   const std::vector<LoggedSlate> slates = logged_slates(store, out);
-  const int k = slate_size;
-  ScoredSlateRule row_rule(rule, k, options.marginal_samples);
-  std::vector<std::int32_t> items;
-  std::vector<double> prefix, marginal, inclusion, q(static_cast<std::size_t>(num_items));
+  // The slates of a scored batch are shared among ope.threads workers. Each slate's random
+  // stream is its own (derived from its store id), so the numbers do not depend on the split.
+  ThreadPool pool(options.ope.threads);
+  std::vector<SlateProbabilityWorker> workers;
+  for (int t = 0; t < pool.threads(); ++t)
+    workers.emplace_back(rule, slate_size, options.marginal_samples, num_items);
+  const SlateProbabilityTargets targets{store, out, has_slates, model, seed, prefix_target};
   for (std::size_t first = 0; first < slates.size();
        first += static_cast<std::size_t>(options.batch_slates)) {
     const std::size_t last =
         std::min(slates.size(), first + static_cast<std::size_t>(options.batch_slates));
     const torch::Tensor scores = score_slates(store, slates, first, last, score, num_items,
                                               options.history_length, options.name);
-    for (std::size_t b = first; b < last; ++b) {
-      const LoggedSlate& slate = slates[b];
-      row_rule.set_scores(scores.data_ptr<float>() + (b - first) * num_items, num_items);
-      RandomStream rng(
-          derive_seed(seed, kSlateStream, static_cast<std::uint64_t>(slate.store_slate)));
-      const int count = static_cast<int>(slate.last - slate.first);
-      items.clear();
-      bool in_slot_order = true;  // rows hold slots 0, 1, ... in order (the usual layout)
-      for (int j = 0; j < count; ++j) {
-        const std::size_t r = slate.first + j;
-        items.push_back(store.impressions.item[out.impression_row[r]]);
-        in_slot_order = in_slot_order && rounds.position[r] == j;
-      }
-      // Prefix probabilities of the rows in order (as the context-free path reads them); rows
-      // beyond the policy's slate have probability 0.
-      const int shown = std::min(count, k);
-      prefix.assign(count, 0.0);
-      row_rule.prefix_probabilities(items.data(), shown, prefix.data());
-      // Every shown item's marginal at every slot of the policy (inclusion = their sum).
-      inclusion.assign(static_cast<std::size_t>(count) * k, 0.0);
-      row_rule.item_slot_marginals(items.data(), count, rng, inclusion.data());
-      // The logged slot's marginal: with rows in slot order, the estimate that adds the shown
-      // prefix's exact term (never below it, so never 0 for a slate the policy can show).
-      marginal.assign(count, 0.0);
-      if (in_slot_order) row_rule.marginals(items.data(), shown, rng, marginal.data());
-      for (int j = 0; j < count; ++j) {
-        const std::size_t r = slate.first + j;
-        const int slot = rounds.position[r];
-        if (!in_slot_order) marginal[j] = slot < k ? inclusion[j * k + slot] : 0.0;
-        rounds.target_pscore[r] = slot < k ? marginal[j] : 0.0;
-        double sum = 0;
-        for (int s = 0; s < k; ++s) sum += inclusion[j * k + s];
-        rounds.target_inclusion[r] = sum;
-        prefix_target[r] = prefix[j];
-        if (model) {
-          model->predict(r, slot, q.data());
-          rounds.q_target[r] = row_rule.slot_expectation(q.data(), slot, rng);
-        }
-      }
-      if (has_slates)
-        for (std::size_t r = slate.first; r < slate.last; ++r)
-          rounds.slate_target_pscore[r] = prefix[count - 1];
-    }
+    const float* batch_scores = scores.data_ptr<float>();
+    const std::size_t chunks = workers.size();
+    pool.run(chunks, [&](std::size_t chunk) {
+      const std::size_t begin = first + (last - first) * chunk / chunks;
+      const std::size_t end = first + (last - first) * (chunk + 1) / chunks;
+      for (std::size_t b = begin; b < end; ++b)
+        workers[chunk].fill(slates[b], batch_scores + (b - first) * num_items, targets);
+    });
   }
   if (has_prefixes) rounds.prefix_target_pscore = std::move(prefix_target);
   return out;

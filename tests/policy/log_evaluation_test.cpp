@@ -152,11 +152,12 @@ TEST_F(LogEvaluation, BoltzmannOverEqualScoresHasTheUniformPrefixes) {
   EXPECT_TRUE(a.q_target.empty());
 }
 
-TEST_F(LogEvaluation, RoundsDoNotDependOnTheBatchSize) {
+TEST_F(LogEvaluation, RoundsDoNotDependOnTheBatchSizeOrTheThreads) {
   LogEvaluationOptions small = options();
   small.batch_slates = 7;
   LogEvaluationOptions large = options();
   large.batch_slates = 1000;
+  large.ope.threads = 3;
   const auto score = [](const SessionBatch& batch) {
     // Depends on the history: the last item's neighbours score high.
     const torch::Tensor last =
@@ -175,6 +176,38 @@ TEST_F(LogEvaluation, RoundsDoNotDependOnTheBatchSize) {
   EXPECT_EQ(a.target_pscore, b.target_pscore);
   EXPECT_EQ(a.prefix_target_pscore, b.prefix_target_pscore);
   EXPECT_EQ(a.target_inclusion, b.target_inclusion);
+  EXPECT_EQ(a.slate_target_pscore, b.slate_target_pscore);
+}
+
+// Every estimate, the direct method's sampled slot expectations included, is the same number
+// whether one thread or three compute the policy's probabilities and the bootstrap.
+TEST_F(LogEvaluation, EstimatesDoNotDependOnTheThreads) {
+  LogEvaluationOptions one = options();
+  LogEvaluationOptions three = options();
+  three.ope.threads = 3;
+  three.batch_slates = 16;
+  const SlateRuleConfig rule = log_eval_rule_of("boltzmann", 0.1, 0.5);
+  const auto score = [](const SessionBatch& batch) {
+    return (batch.lengths.view({-1, 1}) * torch::arange(kLogEvalItems).view({1, -1}))
+        .remainder(5)
+        .to(torch::kFloat32);
+  };
+  const EvaluationReport a =
+      evaluate_scoring_policy_on_logs(store(), score, kLogEvalItems, rule, kLogEvalSlots, one, 9);
+  const EvaluationReport b =
+      evaluate_scoring_policy_on_logs(store(), score, kLogEvalItems, rule, kLogEvalSlots, three, 9);
+  ASSERT_EQ(a.estimates.size(), b.estimates.size());
+  std::size_t computed = 0;
+  for (std::size_t i = 0; i < a.estimates.size(); ++i) {
+    const Estimate& x = a.estimates[i];
+    const Estimate& y = b.estimates[i];
+    EXPECT_EQ(x.declined, y.declined) << x.estimator;
+    if (!x.declined.empty()) continue;
+    ++computed;
+    EXPECT_EQ(x.value, y.value) << x.estimator;
+    EXPECT_EQ(x.std_error, y.std_error) << x.estimator;
+  }
+  EXPECT_GE(computed, 10u);
 }
 
 TEST_F(LogEvaluation, ReportCarriesTheTrueValueFromTheWorld) {
