@@ -141,16 +141,15 @@ void add_promote_command(CLI::App& app, const GlobalOptions& global) {
                    : fmt::format("; true value {:.6f}", decision.candidate.true_value));
     fmt::print("served policy's value on its logs: {:.6f} [{:.6f}, {:.6f}]\n",
                decision.served.value, decision.served.ci.low, decision.served.ci.high);
-    const PairedComparison& c = decision.paired;
-    if (by_simulation)
+    if (const auto& sim = decision.paired.simulated)
       fmt::print(
           "simulated per session: candidate {:.4f}, served {:.4f} (on its logs {:.4f}); lead "
           "{:+.4f}, {:.0f}% interval [{:+.4f}, {:+.4f}]\n",
-          c.candidate_value, c.baseline_value, decision.served_session_value, c.difference,
+          sim->candidate.value, sim->baseline.value, decision.served_session_value, sim->difference,
           100 * config.ope.confidence, decision.difference_ci.low, decision.difference_ci.high);
-    if (!std::isnan(c.true_difference))
+    if (const auto& truth = decision.paired.truth)
       fmt::print("true lead per session (paired, in the logs' world): {:+.4f} ± {:.4f}\n",
-                 c.true_difference, c.true_difference_std_error);
+                 truth->difference, truth->difference_std_error);
     if (decision.publish)
       fmt::print("published {}/{}/{}\n", config.promote.repository, config.promote.name, version);
     fmt::print("decision: {}\n", (run.dir / "decision.json").string());

@@ -79,6 +79,8 @@ PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
                                                  const PromoteConfig& config,
                                                  const PairedComparison& simulated,
                                                  double confidence) {
+  if (!simulated.simulated) throw Error("promotion gate: no simulated comparison to decide on");
+  const PairedPolicyValue& sim = *simulated.simulated;
   PromotionDecision d = evidence_of(report, config);
   d.paired = simulated;
   const Estimate* per_session = nullptr;
@@ -89,10 +91,9 @@ PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
         "promote.evidence: simulator compares values per session, and the logs give none (a "
         "store of sessions with impressions is needed)");
   d.served_session_value = per_session->value;
-  d.simulator_gap = std::abs(simulated.baseline_value - d.served_session_value) /
-                    std::abs(d.served_session_value);
-  d.difference_ci =
-      normal_interval(simulated.difference, simulated.difference_std_error, confidence);
+  d.simulator_gap =
+      std::abs(sim.baseline.value - d.served_session_value) / std::abs(d.served_session_value);
+  d.difference_ci = normal_interval(sim.difference, sim.difference_std_error, confidence);
   d.threshold = config.margin;
 
   d.reason = unusable(d.candidate, config.estimator);
@@ -108,7 +109,7 @@ PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
     d.reason = fmt::format(
         "refused: the simulator values the served policy at {:.4f} per session and its logs at "
         "{:.4f} ({:.1f}% apart, tolerance {:.1f}%): it is not trusted to compare policies",
-        simulated.baseline_value, d.served_session_value, 100 * d.simulator_gap,
+        sim.baseline.value, d.served_session_value, 100 * d.simulator_gap,
         100 * config.simulator_tolerance);
     return d;
   }
@@ -116,7 +117,7 @@ PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
   d.reason = fmt::format(
       "{}: in the simulator the candidate's lead over the served policy is {:+.4f} per session, "
       "lower bound {:+.4f}, {} the margin {:.4f}",
-      d.publish ? "published" : "refused", simulated.difference, d.difference_ci.low,
+      d.publish ? "published" : "refused", sim.difference, d.difference_ci.low,
       d.publish ? "above" : "not above", config.margin);
   return d;
 }
@@ -157,28 +158,31 @@ std::string promotion_decision_json(const PromotionDecision& d, const std::strin
        json_number(d.candidate_true_session_value_std_error)}};
   out["evidence"] = d.evidence;
   const PairedComparison& c = d.paired;
-  if (d.evidence == "simulator")
+  if (c.simulated) {
+    const PairedPolicyValue& sim = *c.simulated;
     out["simulated"] = {{"simulator", c.simulator},
                         {"sessions", c.sessions},
-                        {"candidate_value", json_number(c.candidate_value)},
-                        {"candidate_std_error", json_number(c.candidate_std_error)},
-                        {"baseline_value", json_number(c.baseline_value)},
-                        {"baseline_std_error", json_number(c.baseline_std_error)},
-                        {"baseline_session_length", json_number(c.baseline_session_length)},
-                        {"difference", json_number(c.difference)},
-                        {"difference_std_error", json_number(c.difference_std_error)},
+                        {"candidate_value", json_number(sim.candidate.value)},
+                        {"candidate_std_error", json_number(sim.candidate.std_error)},
+                        {"baseline_value", json_number(sim.baseline.value)},
+                        {"baseline_std_error", json_number(sim.baseline.std_error)},
+                        {"baseline_session_length", json_number(sim.baseline.mean_session_length)},
+                        {"difference", json_number(sim.difference)},
+                        {"difference_std_error", json_number(sim.difference_std_error)},
                         {"difference_ci_low", json_number(d.difference_ci.low)},
                         {"difference_ci_high", json_number(d.difference_ci.high)},
-                        {"correlation", json_number(c.correlation)},
+                        {"correlation", json_number(sim.correlation)},
                         {"served_session_value_on_logs", json_number(d.served_session_value)},
                         {"simulator_gap", json_number(d.simulator_gap)}};
-  if (std::isfinite(c.true_difference))
-    out["true_lead"] = {{"sessions", c.sessions},
-                        {"difference", json_number(c.true_difference)},
-                        {"std_error", json_number(c.true_difference_std_error)},
-                        {"candidate_value", json_number(c.true_candidate_value)},
-                        {"baseline_value", json_number(c.true_baseline_value)},
-                        {"baseline_session_length", json_number(c.true_baseline_session_length)}};
+  }
+  if (c.truth)
+    out["true_lead"] = {
+        {"sessions", c.sessions},
+        {"difference", json_number(c.truth->difference)},
+        {"std_error", json_number(c.truth->difference_std_error)},
+        {"candidate_value", json_number(c.truth->candidate.value)},
+        {"baseline_value", json_number(c.truth->baseline.value)},
+        {"baseline_session_length", json_number(c.truth->baseline.mean_session_length)}};
   if (published_version > 0) out["published_version"] = published_version;
   return out.dump(2) + "\n";
 }

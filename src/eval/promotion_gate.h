@@ -8,8 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "env/paired_policy_value.h"
 #include "eval/estimate.h"
 #include "eval/evaluation_report.h"
 #include "eval/promote_config.h"
@@ -20,17 +22,10 @@ namespace shoprl {
 // (env/paired_policy_value.h): in a simulator fitted on the served traffic (promote.evidence
 // simulator), and where the logs' world is known, in that world (the true lead).
 struct PairedComparison {
-  std::int64_t sessions = 0;  // per policy
-  std::string simulator;      // the fitted simulator's folder; "" without one
-  double candidate_value = kNaN, candidate_std_error = kNaN;
-  double baseline_value = kNaN, baseline_std_error = kNaN;
-  double difference = kNaN, difference_std_error = kNaN;  // candidate minus baseline
-  double correlation = kNaN;                              // of the paired session returns
-  double baseline_session_length = kNaN;                  // slates per simulated session
-  // The same comparison in the world that wrote the logs (NaN where it is not known).
-  double true_difference = kNaN, true_difference_std_error = kNaN;
-  double true_candidate_value = kNaN, true_baseline_value = kNaN;
-  double true_baseline_session_length = kNaN;
+  std::int64_t sessions = 0;                   // per policy
+  std::string simulator;                       // the fitted simulator's folder; "" without one
+  std::optional<PairedPolicyValue> simulated;  // in the simulator
+  std::optional<PairedPolicyValue> truth;      // in the world that wrote the logs
 };
 
 struct PromotionDecision {
@@ -63,7 +58,8 @@ PromotionDecision decide_promotion(const EvaluationReport& report, const Promote
 // it below), when the simulator's value of the baseline is more than simulator_tolerance away
 // from the served policy's value per session on the logs, and otherwise publishes when the
 // lower end of the difference's interval (normal, at `confidence`) exceeds the margin.
-// ConfigError when the logs give no per-session value (a store without sessions).
+// ConfigError when the logs give no per-session value (a store without sessions); Error when
+// `paired` holds no simulated comparison.
 PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
                                                  const PromoteConfig& config,
                                                  const PairedComparison& paired, double confidence);

@@ -73,24 +73,17 @@ PairedComparison compare_in_simulator(const AppConfig& config, const GatePolicie
   env.slate_size = policies.slate_size;
   LearnedEnv learned(*policies.simulator, env, /*uncertainty_penalty=*/0.0,
                      resolve_device(config.run.device));
-  const PairedPolicyValue simulated = paired_policy_value(
-      learned, *policies.candidate, *policies.baseline, promote.sessions, kBatchSessions, seed);
   PairedComparison c;
   c.simulator = promote.simulator;
   c.sessions = promote.sessions;
-  c.candidate_value = simulated.candidate.value;
-  c.candidate_std_error = simulated.candidate.std_error;
-  c.baseline_value = simulated.baseline.value;
-  c.baseline_std_error = simulated.baseline.std_error;
-  c.baseline_session_length = simulated.baseline.mean_session_length;
-  c.difference = simulated.difference;
-  c.difference_std_error = simulated.difference_std_error;
-  c.correlation = simulated.correlation;
+  const PairedPolicyValue& sim = c.simulated.emplace(paired_policy_value(
+      learned, *policies.candidate, *policies.baseline, promote.sessions, kBatchSessions, seed));
   spdlog::info(
       "simulated: candidate {:.4f} ± {:.4f}, served {:.4f} ± {:.4f} per session ({:.2f} slates); "
       "difference {:+.4f} ± {:.4f} (paired, correlation {:.2f}, {} sessions each)",
-      c.candidate_value, c.candidate_std_error, c.baseline_value, c.baseline_std_error,
-      c.baseline_session_length, c.difference, c.difference_std_error, c.correlation, c.sessions);
+      sim.candidate.value, sim.candidate.std_error, sim.baseline.value, sim.baseline.std_error,
+      sim.baseline.mean_session_length, sim.difference, sim.difference_std_error, sim.correlation,
+      c.sessions);
   return c;
 }
 
@@ -106,20 +99,15 @@ void add_true_lead(const AppConfig& config, const GatePolicies& policies, std::u
     return;
   }
   SyntheticEnv true_env(*world.world, world.synth.env);
-  const PairedPolicyValue truth =
-      paired_policy_value(true_env, *policies.candidate, *policies.baseline,
-                          config.promote.sessions, kBatchSessions, derive_seed(seed, kWorldStream));
   c.sessions = config.promote.sessions;
-  c.true_difference = truth.difference;
-  c.true_difference_std_error = truth.difference_std_error;
-  c.true_candidate_value = truth.candidate.value;
-  c.true_baseline_value = truth.baseline.value;
-  c.true_baseline_session_length = truth.baseline.mean_session_length;
+  const PairedPolicyValue& truth = c.truth.emplace(paired_policy_value(
+      true_env, *policies.candidate, *policies.baseline, config.promote.sessions, kBatchSessions,
+      derive_seed(seed, kWorldStream)));
   spdlog::info(
       "in the world: candidate {:.4f}, served {:.4f} per session ({:.2f} slates); difference "
       "{:+.4f} ± {:.4f}",
-      c.true_candidate_value, c.true_baseline_value, c.true_baseline_session_length,
-      c.true_difference, c.true_difference_std_error);
+      truth.candidate.value, truth.baseline.value, truth.baseline.mean_session_length,
+      truth.difference, truth.difference_std_error);
 }
 
 }  // namespace shoprl

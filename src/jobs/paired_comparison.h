@@ -36,12 +36,12 @@ struct GatePolicies {
 // simulator's size, else the baseline's.
 GatePolicies load_gate_policies(const AppConfig& config, const SessionStore& store);
 
-// promote.sessions paired sessions in the simulator, seeded by `seed`: the simulated fields of
-// the comparison.
+// promote.sessions paired sessions in the simulator, seeded by `seed`: the comparison's
+// `simulated`.
 PairedComparison compare_in_simulator(const AppConfig& config, const GatePolicies& policies,
                                       std::uint64_t seed);
 
-// The same pairing in the world that wrote the logs (evaluate.store), into the true_* fields,
+// The same pairing in the world that wrote the logs (evaluate.store), into `comparison.truth`,
 // when there is a baseline, evaluate.true_value_sessions > 0, and the store records a world of
 // the logs' catalogue and slate size; otherwise `comparison` is left as it is.
 void add_true_lead(const AppConfig& config, const GatePolicies& policies, std::uint64_t seed,

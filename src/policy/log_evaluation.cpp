@@ -85,7 +85,6 @@ class SlateProbabilityWorker {
 
   void fill(const LoggedSlate& slate, const float* scores, const SlateProbabilityTargets& to) {
     LoggedRounds& rounds = to.out.rounds;
-    const int k = k_;
     rule_.set_scores(scores, num_items_);
     RandomStream rng(
         derive_seed(to.seed, kSlateStream, static_cast<std::uint64_t>(slate.store_slate)));
@@ -99,11 +98,11 @@ class SlateProbabilityWorker {
     }
     // Prefix probabilities of the rows in order (as the context-free path reads them); rows
     // beyond the policy's slate have probability 0.
-    const int shown = std::min(count, k);
+    const int shown = std::min(count, k_);
     prefix_.assign(count, 0.0);
     rule_.prefix_probabilities(items_.data(), shown, prefix_.data());
     // Every shown item's marginal at every slot of the policy (inclusion = their sum).
-    inclusion_.assign(static_cast<std::size_t>(count) * k, 0.0);
+    inclusion_.assign(static_cast<std::size_t>(count) * k_, 0.0);
     rule_.item_slot_marginals(items_.data(), count, rng, inclusion_.data());
     // The logged slot's marginal: with rows in slot order, the estimate that adds the shown
     // prefix's exact term (never below it, so never 0 for a slate the policy can show).
@@ -112,10 +111,10 @@ class SlateProbabilityWorker {
     for (int j = 0; j < count; ++j) {
       const std::size_t r = slate.first + j;
       const int slot = rounds.position[r];
-      if (!in_slot_order) marginal_[j] = slot < k ? inclusion_[j * k + slot] : 0.0;
-      rounds.target_pscore[r] = slot < k ? marginal_[j] : 0.0;
+      if (!in_slot_order) marginal_[j] = slot < k_ ? inclusion_[j * k_ + slot] : 0.0;
+      rounds.target_pscore[r] = slot < k_ ? marginal_[j] : 0.0;
       double sum = 0;
-      for (int s = 0; s < k; ++s) sum += inclusion_[j * k + s];
+      for (int s = 0; s < k_; ++s) sum += inclusion_[j * k_ + s];
       rounds.target_inclusion[r] = sum;
       to.prefix_target[r] = prefix_[j];
       if (to.model) {

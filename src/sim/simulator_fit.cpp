@@ -30,9 +30,10 @@ FittedSimulator fit_simulator(const SimConfig& config, const SessionStore& store
     train = every_nth_session(test, kHoldOutEvery, false);
     valid = every_nth_session(test, kHoldOutEvery, true);
     if (train.size() == 0 || valid.size() == 0)
-      throw DataError(
-          fmt::format("{}: sim.fit_split test needs at least 2 test sessions with events, found 1",
-                      store_path));
+      throw DataError(fmt::format(
+          "{}: sim.fit_split test needs at least 2 test sessions with events (one in {} stops "
+          "early), found {}",
+          store_path, kHoldOutEvery, test.size() == 0 ? 0 : 1));
   } else {
     train = session_sequences(store, Split::kTrain, config.model.max_length, store_path);
     valid = session_sequences(store, Split::kValid, config.model.max_length, store_path);

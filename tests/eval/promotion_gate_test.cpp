@@ -85,7 +85,7 @@ TEST(PromotionGate, TheDecisionJsonHoldsTheEvidence) {
   PromotionDecision d = decide_promotion(gate_report(2.5), config);
   EXPECT_EQ(nlohmann::json::parse(promotion_decision_json(d, "m", "l", 0.95, 0)).count("true_lead"),
             0u);  // no paired comparison: no true lead
-  d.paired.true_difference = -0.2;
+  d.paired.truth.emplace().difference = -0.2;
   const auto j =
       nlohmann::json::parse(promotion_decision_json(d, "models/c/1", "logs.h5", 0.95, 3));
   EXPECT_EQ(j.at("decision"), "published");
@@ -104,10 +104,11 @@ PairedComparison simulated_lead(double difference, double std_error) {
   PairedComparison c;
   c.simulator = "sim";
   c.sessions = 20000;
-  c.baseline_value = 2.1;
-  c.candidate_value = 2.1 + difference;
-  c.difference = difference;
-  c.difference_std_error = std_error;
+  PairedPolicyValue& sim = c.simulated.emplace();
+  sim.baseline.value = 2.1;
+  sim.candidate.value = 2.1 + difference;
+  sim.difference = difference;
+  sim.difference_std_error = std_error;
   return c;
 }
 
@@ -155,7 +156,7 @@ TEST(PromotionGateBySimulation, TheLogsMustSupportTheCandidate) {
 TEST(PromotionGateBySimulation, ASimulatorThatMissesTheServedValueIsNotTrusted) {
   PromoteConfig config = simulator_gate();  // tolerance 10%
   PairedComparison off = simulated_lead(1.0, 0.01);
-  off.baseline_value = 2.3;  // 15% above the logs' 2.0
+  off.simulated->baseline.value = 2.3;  // 15% above the logs' 2.0
   PromotionDecision d = decide_promotion_by_simulation(gate_report(0), config, off, 0.95);
   EXPECT_FALSE(d.publish);
   EXPECT_NE(d.reason.find("not trusted"), std::string::npos) << d.reason;
@@ -174,7 +175,7 @@ TEST(PromotionGateBySimulation, LogsWithoutSessionsAreAConfigError) {
 
 TEST(PromotionGateBySimulation, TheDecisionJsonHoldsTheSimulatedEvidence) {
   PairedComparison c = simulated_lead(0.1, 0.04);
-  c.true_difference = 0.08;
+  c.truth.emplace().difference = 0.08;
   const PromotionDecision d =
       decide_promotion_by_simulation(gate_report(0), simulator_gate(), c, 0.95);
   const auto j =

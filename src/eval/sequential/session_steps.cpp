@@ -167,8 +167,13 @@ std::vector<double> step_weight_sums(const SessionSteps& steps, const std::vecto
   return sums;
 }
 
+double final_session_weight(const SessionSteps& steps, std::size_t session) {
+  return steps.final_weight(session);
+}
+
 EstimatorTerms resampled_session_terms(const LoggedRounds& rounds, const OpeConfig& config,
-                                       bool needs_reward_model, SessionStatistic statistic) {
+                                       bool needs_reward_model, SessionStatistic statistic,
+                                       SessionWeight session_weight) {
   EstimatorTerms terms;
   terms.declined = sequential_decline_reason(rounds, needs_reward_model);
   if (!terms.declined.empty()) return terms;
@@ -178,7 +183,7 @@ EstimatorTerms resampled_session_terms(const LoggedRounds& rounds, const OpeConf
   const std::vector<double> ones(steps->sessions(), 1.0);
   terms.value = statistic(*steps, gamma, ones, &terms.contribution);
   for (std::size_t s = 0; s < steps->sessions(); ++s)
-    terms.weights.push_back(steps->final_weight(s));
+    terms.weights.push_back(session_weight(*steps, s));
   terms.resampled_value = [steps, gamma, statistic](const std::vector<std::uint32_t>& count) {
     return statistic(*steps, gamma, as_multiplicity(count), nullptr);
   };

@@ -65,7 +65,12 @@ using SessionStatistic = double (*)(const SessionSteps& steps, double gamma,
 // Terms of such an estimator: `value` on the data, the shares as `contribution` (so units()
 // counts sessions), each session's final weight, and the exact `resampled_value`. Declines as
 // sequential_decline_reason says.
+// `session_weight` gives each session's weights diagnostic (by default its final cumulative
+// weight).
+using SessionWeight = double (*)(const SessionSteps& steps, std::size_t session);
+double final_session_weight(const SessionSteps& steps, std::size_t session);
 EstimatorTerms resampled_session_terms(const LoggedRounds& rounds, const OpeConfig& config,
-                                       bool needs_reward_model, SessionStatistic statistic);
+                                       bool needs_reward_model, SessionStatistic statistic,
+                                       SessionWeight session_weight = &final_session_weight);
 
 }  // namespace shoprl

@@ -66,20 +66,19 @@ double time_marginalised_is(const SessionSteps& steps, double gamma,
   return value;
 }
 
+// The session's weights diagnostic: its mean step ratio.
+double mean_step_weight(const SessionSteps& steps, std::size_t s) {
+  double sum = 0.0;
+  for (std::size_t k = steps.step_offset[s]; k < steps.step_offset[s + 1]; ++k)
+    sum += steps.step_weight[k];
+  return sum / static_cast<double>(steps.length(s));
+}
+
 }  // namespace
 
 EstimatorTerms tmis_terms(const LoggedRounds& rounds, const OpeConfig& config) {
-  EstimatorTerms terms =
-      resampled_session_terms(rounds, config, /*needs_reward_model=*/false, &time_marginalised_is);
-  if (!terms.declined.empty()) return terms;
-  const SessionSteps steps = session_steps(rounds);
-  for (std::size_t s = 0; s < steps.sessions(); ++s) {
-    double sum = 0.0;
-    for (std::size_t k = steps.step_offset[s]; k < steps.step_offset[s + 1]; ++k)
-      sum += steps.step_weight[k];
-    terms.weights[s] = sum / static_cast<double>(steps.length(s));
-  }
-  return terms;
+  return resampled_session_terms(rounds, config, /*needs_reward_model=*/false,
+                                 &time_marginalised_is, &mean_step_weight);
 }
 
 }  // namespace shoprl
