@@ -1,7 +1,8 @@
 // `shoprl traffic`: the synthetic world's shoppers played against a running server
 // (traffic/synthetic_shoppers.h). The run folder keeps the resolved config, whose world the
 // decision-log import records (import.world) so that evaluations of the served traffic know
-// every policy's true value, and traffic.json, the served policy's on-policy value.
+// every policy's true value, and traffic.json, the served policy's on-policy value (with
+// traffic.canary_model, each arm's too).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -64,8 +65,12 @@ void add_traffic_command(CLI::App& app, const GlobalOptions& global) {
         "(recommend p50 {:.2f} ms, p99 {:.2f} ms)",
         result.sessions, result.decisions, result.clicks, result.purchases, result.seconds,
         result.latency_p50_ms, result.latency_p99_ms);
-    fmt::print("served policy's on-policy value: {:.4f} ± {:.4f} per session ({} sessions)\n",
+    fmt::print("{}: {:.4f} ± {:.4f} per session ({} sessions)\n",
+               result.arms.empty() ? "served policy's on-policy value" : "both arms together",
                result.mean_return, result.std_error, result.sessions);
+    for (const TrafficArm& arm : result.arms)
+      fmt::print("  arm {}: {:.4f} ± {:.4f} per session ({} sessions)\n", arm.model,
+                 arm.mean_return, arm.std_error, arm.sessions);
     fmt::print("summary: {}\n", (run.dir / "traffic.json").string());
   });
 }

@@ -83,6 +83,7 @@ struct ImportConfig {
   std::string world = "";
   std::string model = "";
   std::int64_t version = 0;
+  std::string unit_prefix = "";
 
   void visit(ConfigVisitor& v) {
     v.field("format", format, "Log format (--format overrides)",
@@ -122,6 +123,10 @@ struct ImportConfig {
             "decision-log: keep only the decisions of this model version, one policy's traffic "
             "(0 = every version)",
             at_least(0));
+    v.field("unit_prefix", unit_prefix,
+            "decision-log: keep only the decisions whose unit_id starts with this, e.g. one "
+            "round's or one experiment's shoppers (shoprl traffic's request_prefix + \"/\"; \"\" "
+            "= every unit)");
     v.field("world", world,
             "A resolved shoprl config whose world made the log (e.g. RUN/config.yaml of shoprl "
             "traffic), recorded as the store's /truth world config (\"\" = none)");

@@ -17,6 +17,7 @@ struct PromoteConfig {
   double margin = 0;
   std::string evidence = "off_policy";
   std::string simulator = "";
+  std::string canary_logs = "";
   std::string baseline = "";
   std::int64_t sessions = 20000;
   double simulator_tolerance = 0.1;
@@ -36,16 +37,22 @@ struct PromoteConfig {
             one_of({"lower_bound", "lower_vs_upper"}));
     v.field("margin", margin,
             "How much better the candidate must be, in the estimator's unit (per session with "
-            "evidence simulator)");
+            "evidence simulator or canary)");
     v.field("evidence", evidence,
             "off_policy: the estimator's interval decides; simulator: the candidate's value minus "
             "the baseline's in a learned simulator of the served traffic, on common random "
             "numbers, decides, while the estimator must be reliable and must not place the "
-            "candidate below the served policy (docs/closed-loop.md)",
-            one_of({"off_policy", "simulator"}));
+            "candidate below the served policy; canary: an A/B experiment decides, the mean return "
+            "per session of the candidate's own served traffic (promote.canary_logs) minus the "
+            "served model's (evaluate.store), with Welch's interval (docs/closed-loop.md)",
+            one_of({"off_policy", "simulator", "canary"}));
     v.field("simulator", simulator,
             "evidence simulator: a simulator fitted on the served logs (shoprl sim fit; fit it "
             "on sessions the candidate did not train on, sim.fit_split)");
+    v.field("canary_logs", canary_logs,
+            "evidence canary: the candidate's arm of the experiment as a session store (data "
+            "import --format decision-log with import.model and import.version of the canary); "
+            "evaluate.store holds the served model's arm");
     v.field("baseline", baseline,
             "The served policy as exported, REPOSITORY/NAME/VERSION (--baseline): needed by "
             "evidence simulator; with either evidence, where the logs come from the synthetic "

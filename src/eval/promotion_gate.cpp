@@ -122,6 +122,39 @@ PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
   return d;
 }
 
+PromotionDecision decide_promotion_by_experiment(const ExperimentReadout& experiment,
+                                                 const PromoteConfig& config, double confidence) {
+  PromotionDecision d;
+  d.evidence = config.evidence;
+  d.rule = "lower_bound";
+  d.margin = config.margin;
+  d.threshold = config.margin;
+  d.experiment = experiment;
+  const auto arm_estimate = [confidence](const ArmValue& arm, const std::string& name) {
+    Estimate e;
+    e.estimator = name;
+    e.unit = "session";
+    e.units = static_cast<std::size_t>(arm.sessions);
+    e.value = arm.mean;
+    e.std_error = arm.std_error;
+    e.effective_sample_size = static_cast<double>(arm.sessions);
+    e.ci = student_t_interval(arm.mean, arm.std_error, e.units, confidence);
+    return e;
+  };
+  d.candidate = arm_estimate(experiment.candidate, "canary");
+  d.served = arm_estimate(experiment.served, "on-policy");
+  d.served_session_value = experiment.served.mean;
+  d.difference_ci = experiment.ci;
+  d.publish = experiment.ci.defined() && experiment.ci.low > d.threshold;
+  d.reason = fmt::format(
+      "{}: served to its own units, the candidate's lead over the served model is {:+.4f} per "
+      "session ({} against {} sessions), lower bound {:+.4f}, {} the margin {:.4f}",
+      d.publish ? "published" : "refused", experiment.difference, experiment.candidate.sessions,
+      experiment.served.sessions, experiment.ci.low, d.publish ? "above" : "not above",
+      config.margin);
+  return d;
+}
+
 namespace {
 
 nlohmann::json estimate_json(const Estimate& e) {
@@ -175,12 +208,28 @@ std::string promotion_decision_json(const PromotionDecision& d, const std::strin
                         {"served_session_value_on_logs", json_number(d.served_session_value)},
                         {"simulator_gap", json_number(d.simulator_gap)}};
   }
+  if (const auto& x = d.experiment) {
+    const auto arm_json = [](const ArmValue& arm) {
+      return nlohmann::json{{"sessions", arm.sessions},
+                            {"value", json_number(arm.mean)},
+                            {"std_error", json_number(arm.std_error)},
+                            {"std_dev", json_number(arm.std_dev)}};
+    };
+    out["experiment"] = {{"served", arm_json(x->served)},
+                         {"candidate", arm_json(x->candidate)},
+                         {"difference", json_number(x->difference)},
+                         {"std_error", json_number(x->std_error)},
+                         {"degrees_of_freedom", json_number(x->degrees_of_freedom)},
+                         {"ci_low", json_number(x->ci.low)},
+                         {"ci_high", json_number(x->ci.high)}};
+  }
   if (c.truth)
     out["true_lead"] = {
         {"sessions", c.sessions},
         {"difference", json_number(c.truth->difference)},
         {"std_error", json_number(c.truth->difference_std_error)},
         {"candidate_value", json_number(c.truth->candidate.value)},
+        {"candidate_std_error", json_number(c.truth->candidate.std_error)},
         {"baseline_value", json_number(c.truth->baseline.value)},
         {"baseline_session_length", json_number(c.truth->baseline.mean_session_length)}};
   if (published_version > 0) out["published_version"] = published_version;

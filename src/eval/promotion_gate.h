@@ -3,8 +3,9 @@
 // the chosen estimator's unit (it wrote them). With promote.evidence off_policy the candidate's
 // evidence is that estimator's confidence interval; with evidence simulator it is the paired
 // difference of the candidate and the served policy in a simulator fitted on the served
-// traffic, and the estimator guards it (docs/closed-loop.md). A declined or unreliable estimate
-// never publishes.
+// traffic, and the estimator guards it; with evidence canary it is an A/B experiment, the
+// candidate served to its own share of the units (docs/closed-loop.md). A declined or
+// unreliable estimate never publishes.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "env/paired_policy_value.h"
+#include "eval/ab_experiment.h"
 #include "eval/estimate.h"
 #include "eval/evaluation_report.h"
 #include "eval/promote_config.h"
@@ -47,6 +49,7 @@ struct PromotionDecision {
   Interval difference_ci;
   double served_session_value = kNaN;
   double simulator_gap = kNaN;  // |simulated baseline - served_session_value| / served
+  std::optional<ExperimentReadout> experiment;  // evidence canary
 };
 
 // ConfigError naming promote.estimator when the report has no such estimate (not in
@@ -63,6 +66,13 @@ PromotionDecision decide_promotion(const EvaluationReport& report, const Promote
 PromotionDecision decide_promotion_by_simulation(const EvaluationReport& report,
                                                  const PromoteConfig& config,
                                                  const PairedComparison& paired, double confidence);
+
+// promote.evidence canary: publishes when the lower end of the experiment's interval on the
+// candidate's lead per session exceeds the margin. No off-policy estimate takes part (the
+// decision's `candidate` and `served` estimates are the two arms' means per session, with
+// Student t intervals at `confidence`).
+PromotionDecision decide_promotion_by_experiment(const ExperimentReadout& experiment,
+                                                 const PromoteConfig& config, double confidence);
 
 // decision.json: the decision, the evidence (both estimates with intervals, true values where
 // the logs' world knows them), what was compared, and the version published (0: none).

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "core/seeding.h"
+#include "core/text_digest.h"
 #include "core/thread_pool.h"
 #include "data/event_type.h"
 #include "env/log_synthesis.h"
@@ -27,12 +28,14 @@ namespace {
 using nlohmann::json;
 
 constexpr std::uint64_t kTrafficEnvStream = 0x7aff1c;
+constexpr std::uint64_t kCanaryStream = 0xca7a21;
 constexpr std::int64_t kNoSession = -1;
 
 // One shopper lane: its connection and what it is doing now.
 struct Lane {
   std::unique_ptr<httplib::Client> client;
   std::int64_t session = kNoSession;
+  int arm = 0;  // 0: traffic.model; 1: traffic.canary_model
   std::string request_id;
   std::vector<double> latency_ms;
   std::int64_t version = 0;  // of the model that served the last slate
@@ -62,7 +65,9 @@ class ShopperRun {
         prefix_(std::move(prefix)),
         env_(world, env_config),
         k_(env_config.slate_size),
-        recommend_path_("/v1/models/" + config.model + "/recommend") {
+        seed_(seed),
+        recommend_paths_{"/v1/models/" + config.model + "/recommend",
+                         "/v1/models/" + config.canary_model + "/recommend"} {
     check_traffic_config(config);
     const LoopbackUrl url = parse_loopback_url(config.url, "traffic.url");
     const auto lanes = static_cast<std::size_t>(
@@ -95,7 +100,7 @@ class ShopperRun {
       for (const Lane& lane : lanes_)
         if (lane.session != kNoSession) {
           ++result_.decisions;
-          ++result_.decisions_by_version[lane.version];
+          ++(lane.arm == 0 ? result_.decisions_by_version : canary_versions_)[lane.version];
         }
       env_.step(slates_);
       pool.run(lanes_.size(), [&](std::size_t i) { send_feedback(i); });
@@ -128,8 +133,20 @@ class ShopperRun {
       return false;
     }
     lane.session = result_.sessions++;
+    const bool canary =
+        !config_.canary_model.empty() && canary_arm(unit_id(lane), seed_, config_.canary_share);
+    lane.arm = canary ? 1 : 0;
     result_.returns.push_back(0.0);
+    result_.session_arm.push_back(static_cast<std::int8_t>(lane.arm));
     return true;
+  }
+
+  std::string unit_id(const Lane& lane) const {
+    return fmt::format("{}/{}", prefix_, lane.session);
+  }
+
+  const std::string& model_of(const Lane& lane) const {
+    return lane.arm == 0 ? config_.model : config_.canary_model;
   }
 
   std::string request_body(std::size_t i) const {
@@ -143,7 +160,7 @@ class ShopperRun {
       history_events.push_back(event_type_name(static_cast<EventType>(types[e])));
     }
     json body = {{"request_id", lane.request_id},
-                 {"unit_id", fmt::format("{}/{}", prefix_, lane.session)},
+                 {"unit_id", unit_id(lane)},
                  {"session", {{"items", history_items}, {"events", history_events}}},
                  {"k", k_}};
     if (!config_.mode.empty()) {
@@ -166,19 +183,18 @@ class ShopperRun {
     }
     lane.request_id = fmt::format("{}/{}/{}", prefix_, lane.session, env_.steps_in_episode()[i]);
     const auto start = std::chrono::steady_clock::now();
-    const httplib::Result answer =
-        lane.client->Post(recommend_path_, request_body(i), "application/json");
+    const std::string& path = recommend_paths_[static_cast<std::size_t>(lane.arm)];
+    const httplib::Result answer = lane.client->Post(path, request_body(i), "application/json");
     lane.latency_ms.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
             .count());
     if (!answer || answer->status != 200)
-      throw Error(
-          fmt::format("traffic: POST {}{}: {}", config_.url, recommend_path_, answer_text(answer)));
+      throw Error(fmt::format("traffic: POST {}{}: {}", config_.url, path, answer_text(answer)));
     const json reply = json::parse(answer->body, nullptr, false);
     if (reply.is_discarded() || !reply.contains("slate") || !reply.at("slate").is_array() ||
         reply.at("slate").size() != static_cast<std::size_t>(k_))
       throw Error(fmt::format("traffic: POST {}{}: the answer is not a slate of {}: {}",
-                              config_.url, recommend_path_, k_, answer->body.substr(0, 300)));
+                              config_.url, path, k_, answer->body.substr(0, 300)));
     lane.version = reply.value("version", std::int64_t{0});
     for (int s = 0; s < k_; ++s) {
       const json& entry = reply.at("slate")[static_cast<std::size_t>(s)];
@@ -188,7 +204,7 @@ class ShopperRun {
         throw Error(fmt::format(
             "traffic: the server served item '{}', which the synthetic world does not have "
             "(is model '{}' trained in this world? its items are i0..i{})",
-            item, config_.model, world_.num_items() - 1));
+            item, model_of(lane), world_.num_items() - 1));
       slate[s] = found->second;
     }
   }
@@ -220,13 +236,16 @@ class ShopperRun {
   }
 
   void summarize() {
-    const auto n = static_cast<double>(result_.returns.size());
-    double sum = 0, squares = 0;
-    for (const double r : result_.returns) sum += r;
-    result_.mean_return = sum / n;
-    for (const double r : result_.returns)
-      squares += (r - result_.mean_return) * (r - result_.mean_return);
-    result_.std_error = n > 1 ? std::sqrt(squares / (n - 1) / n) : 0.0;
+    TrafficArm all = mean_return_of(-1);
+    result_.mean_return = all.mean_return;
+    result_.std_error = all.std_error;
+    if (!config_.canary_model.empty()) {
+      result_.arms = {mean_return_of(0), mean_return_of(1)};
+      result_.arms[0].model = config_.model;
+      result_.arms[0].decisions_by_version = result_.decisions_by_version;
+      result_.arms[1].model = config_.canary_model;
+      result_.arms[1].decisions_by_version = canary_versions_;
+    }
     std::vector<double> latencies;
     for (const Lane& lane : lanes_) {
       latencies.insert(latencies.end(), lane.latency_ms.begin(), lane.latency_ms.end());
@@ -236,16 +255,37 @@ class ShopperRun {
     result_.latency_p99_ms = percentile(latencies, 0.99);
   }
 
+  // The sessions of one arm (-1: every session): their count, mean return and its standard error.
+  TrafficArm mean_return_of(int arm) const {
+    TrafficArm out;
+    double sum = 0, squares = 0;
+    for (std::size_t s = 0; s < result_.returns.size(); ++s)
+      if (arm < 0 || result_.session_arm[s] == arm) {
+        ++out.sessions;
+        sum += result_.returns[s];
+      }
+    if (out.sessions == 0) return out;
+    const auto n = static_cast<double>(out.sessions);
+    out.mean_return = sum / n;
+    for (std::size_t s = 0; s < result_.returns.size(); ++s)
+      if (arm < 0 || result_.session_arm[s] == arm)
+        squares += (result_.returns[s] - out.mean_return) * (result_.returns[s] - out.mean_return);
+    out.std_error = n > 1 ? std::sqrt(squares / (n - 1) / n) : 0.0;
+    return out;
+  }
+
   const SyntheticWorld& world_;
   const TrafficConfig& config_;
   std::string prefix_;
   SyntheticEnv env_;
   int k_;
-  std::string recommend_path_;
+  std::uint64_t seed_;
+  std::string recommend_paths_[2];  // traffic.model's, traffic.canary_model's
   std::vector<Lane> lanes_;
   std::unordered_map<std::string, std::int32_t> item_index_;
   std::vector<std::int32_t> slates_;
   TrafficResult result_;
+  std::map<std::int64_t, std::int64_t> canary_versions_;  // traffic.canary_model's that served
 };
 
 }  // namespace
@@ -254,6 +294,20 @@ void check_traffic_config(const TrafficConfig& config) {
   if (config.model.empty())
     throw ConfigError("traffic.model: no model named (give --model NAME, as served)");
   parse_loopback_url(config.url, "traffic.url");
+  if (config.canary_model.empty()) return;
+  if (config.canary_model == config.model)
+    throw ConfigError(fmt::format(
+        "traffic.canary_model: '{}' is traffic.model itself; an A/B experiment needs two models",
+        config.canary_model));
+  if (!(config.canary_share > 0))
+    throw ConfigError(fmt::format(
+        "traffic.canary_share: 0 sends no unit to traffic.canary_model '{}' (a share in (0, 1])",
+        config.canary_model));
+}
+
+bool canary_arm(const std::string& unit_id, std::uint64_t seed, double share) {
+  const std::uint64_t draw = derive_seed(derive_seed(seed, kCanaryStream), text_hash(unit_id));
+  return static_cast<double>(draw >> 11) * 0x1.0p-53 < share;
 }
 
 TrafficResult play_synthetic_traffic(const SyntheticWorld& world, const EnvConfig& env_config,
@@ -268,6 +322,17 @@ std::string traffic_result_json(const TrafficResult& result, const TrafficConfig
   json versions = json::object();
   for (const auto& [version, count] : result.decisions_by_version)
     versions[std::to_string(version)] = count;
+  json arms = json::array();
+  for (const TrafficArm& arm : result.arms) {
+    json arm_versions = json::object();
+    for (const auto& [version, count] : arm.decisions_by_version)
+      arm_versions[std::to_string(version)] = count;
+    arms.push_back({{"model", arm.model},
+                    {"sessions", arm.sessions},
+                    {"mean_return", arm.mean_return},
+                    {"std_error", arm.std_error},
+                    {"decisions_by_version", arm_versions}});
+  }
   const json out = {{"url", config.url},
                     {"model", config.model},
                     {"seed", seed},
@@ -279,6 +344,7 @@ std::string traffic_result_json(const TrafficResult& result, const TrafficConfig
                     {"mean_return", result.mean_return},
                     {"std_error", result.std_error},
                     {"decisions_by_version", versions},
+                    {"arms", arms},
                     {"seconds", result.seconds},
                     {"latency_p50_ms", result.latency_p50_ms},
                     {"latency_p99_ms", result.latency_p99_ms}};

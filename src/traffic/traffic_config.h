@@ -19,6 +19,8 @@ struct TrafficConfig {
   double epsilon = 0;
   double timeout_seconds = 10;
   std::string request_prefix = "";
+  std::string canary_model = "";
+  double canary_share = 0;
 
   void visit(ConfigVisitor& v) {
     v.field("url", url,
@@ -41,6 +43,14 @@ struct TrafficConfig {
     v.field("request_prefix", request_prefix,
             "Request ids are PREFIX/SESSION/STEP and unit ids PREFIX/SESSION (\"\" = run.name): "
             "distinct prefixes keep several runs' ids distinct in one decision log");
+    v.field("canary_model", canary_model,
+            "An A/B experiment: a second model of the same server (a candidate exported to "
+            "REPOSITORY/NAME) that canary_share of the units ask instead of `model`; \"\" = none "
+            "(docs/closed-loop.md, \"The canary\")");
+    v.field("canary_share", canary_share,
+            "With canary_model: the share of units (each session is one) assigned to it, by a "
+            "hash of the unit id and the seed",
+            in_range(0, 1));
   }
 };
 

@@ -204,6 +204,58 @@ TEST(ServeCli, TrafficImportPromoteAndHotReload) {
   EXPECT_NE(no_baseline.output.find("promote.baseline"), std::string::npos) << no_baseline.output;
   EXPECT_FALSE(fs::exists(dir / "runs/gate-x"));
 
+  // The canary: the candidate served beside version 1 to half the shoppers, each arm imported
+  // on its own, and an A/B experiment as the evidence. The candidate is the served policy
+  // itself, so the true lead is exactly 0; a margin of 100 per session refuses it.
+  const auto staged = run_command(in_dir + shoprl() +
+                                  " -q export --run runs/quickstart/agent --name shop-canary"
+                                  " --rule boltzmann --temperature 1 --output models");
+  ASSERT_EQ(staged.exit_code, 0) << staged.output;
+  run_command("curl -s -X POST " + url + "/v1/models/shop-canary/load -d ''");
+  const auto ab = run_command(in_dir + shoprl() + " -q traffic" + config + world +
+                              " --set run.name=traffic-ab --set traffic.canary_model=shop-canary"
+                              " --set traffic.canary_share=0.5 --model shop --sessions 40 --url " +
+                              url);
+  ASSERT_EQ(ab.exit_code, 0) << ab.output;
+  EXPECT_NE(ab.output.find("arm shop-canary:"), std::string::npos) << ab.output;
+  const auto arms = nlohmann::json::parse(read_file_text(dir / "runs/traffic-ab/traffic.json"));
+  ASSERT_EQ(arms.at("arms").size(), 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (const char* model : {"shop", "shop-canary"}) {
+    const auto arm =
+        run_command(in_dir + shoprl() + " -q data import -f decision-log -i log -o arm-" + model +
+                    ".h5 --set import.catalogue=models/" + model + " --set import.model=" + model +
+                    " --set import.version=1 --set import.world=runs/traffic/config.yaml"
+                    " --set import.rewards.click=0.2 --set import.rewards.purchase=1.0");
+    ASSERT_EQ(arm.exit_code, 0) << arm.output;
+  }
+  const std::string experiment = in_dir + shoprl() +
+                                 " -q promote --candidate models/shop-canary --logs arm-shop.h5"
+                                 " --repository models --name shop --baseline models/shop/1"
+                                 " --set promote.sessions=300";
+  const auto missing = run_command(experiment + " --set run.name=ab-x --canary-logs nope.h5 2>&1");
+  EXPECT_EQ(missing.exit_code, 5) << missing.output;
+  EXPECT_NE(missing.output.find("promote.canary_logs"), std::string::npos) << missing.output;
+  EXPECT_FALSE(fs::exists(dir / "runs/ab-x"));
+  const auto judged = run_command(experiment +
+                                  " --set run.name=ab --canary-logs arm-shop-canary.h5"
+                                  " --set promote.margin=100");
+  ASSERT_EQ(judged.exit_code, 0) << judged.output;
+  EXPECT_NE(judged.output.find("experiment per session"), std::string::npos) << judged.output;
+  decision = nlohmann::json::parse(read_file_text(dir / "runs/ab/decision.json"));
+  EXPECT_EQ(decision.at("evidence"), "canary");
+  EXPECT_EQ(decision.at("decision"), "refused");
+  // The canary arm is this experiment's alone; the served arm also holds the first 40 sessions.
+  const auto& readout = decision.at("experiment");
+  EXPECT_EQ(readout.at("candidate").at("sessions"), arms.at("arms")[1].at("sessions"));
+  EXPECT_EQ(readout.at("served").at("sessions").get<std::int64_t>(),
+            40 + arms.at("arms")[0].at("sessions").get<std::int64_t>());
+  EXPECT_NEAR(readout.at("candidate").at("value").get<double>(),
+              arms.at("arms")[1].at("mean_return").get<double>(), 1e-5);
+  EXPECT_EQ(decision.at("true_lead").at("difference").get<double>(), 0.0) << decision.dump();
+  EXPECT_FALSE(fs::exists(dir / "runs/ab/report"));  // no off-policy evaluation ran
+  EXPECT_FALSE(fs::exists(dir / "models/shop/2"));
+
   const auto published = run_command(promote + " --set run.name=gate-2 --set promote.margin=-1");
   ASSERT_EQ(published.exit_code, 0) << published.output;
   decision = nlohmann::json::parse(read_file_text(dir / "runs/gate-2/decision.json"));

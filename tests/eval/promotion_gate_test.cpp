@@ -1,9 +1,11 @@
 // The gate (eval/promotion_gate.h): publishes only on a lower bound above the bar, by the
-// off-policy estimate or by the simulated paired difference that the estimate guards.
+// off-policy estimate, by the simulated paired difference that the estimate guards, or by an
+// A/B experiment's difference.
 #include "eval/promotion_gate.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -188,6 +190,47 @@ TEST(PromotionGateBySimulation, TheDecisionJsonHoldsTheSimulatedEvidence) {
   EXPECT_DOUBLE_EQ(sim.at("served_session_value_on_logs").get<double>(), 2.0);
   EXPECT_EQ(sim.at("sessions"), 20000);
   EXPECT_DOUBLE_EQ(j.at("true_lead").at("difference").get<double>(), 0.08);
+}
+
+ExperimentReadout experiment_with_lead(double lead) {
+  // Two arms of 10,000 sessions, standard deviation 8 each: the difference's standard error is
+  // 8 * sqrt(2 / 10,000) = 0.113, and its 95% interval +-0.222.
+  const ArmValue served{10000, 7.5, 0.08, 8};
+  const ArmValue candidate{10000, 7.5 + lead, 0.08, 8};
+  return read_experiment(served, candidate, 0.95);
+}
+
+TEST(PromotionGateByExperiment, PublishesWhenTheLeadsLowerBoundClearsTheMargin) {
+  PromoteConfig config;
+  config.evidence = "canary";
+  EXPECT_TRUE(decide_promotion_by_experiment(experiment_with_lead(0.3), config, 0.95).publish);
+  EXPECT_FALSE(decide_promotion_by_experiment(experiment_with_lead(0.2), config, 0.95).publish);
+  EXPECT_FALSE(decide_promotion_by_experiment(experiment_with_lead(-0.5), config, 0.95).publish);
+  config.margin = 0.1;
+  const PromotionDecision d =
+      decide_promotion_by_experiment(experiment_with_lead(0.3), config, 0.95);
+  EXPECT_FALSE(d.publish) << d.reason;
+  EXPECT_NE(d.reason.find("not above the margin 0.1000"), std::string::npos) << d.reason;
+}
+
+TEST(PromotionGateByExperiment, TheDecisionJsonHoldsBothArms) {
+  PromoteConfig config;
+  config.evidence = "canary";
+  const PromotionDecision d =
+      decide_promotion_by_experiment(experiment_with_lead(0.5), config, 0.95);
+  EXPECT_EQ(d.candidate.unit, "session");
+  EXPECT_DOUBLE_EQ(d.candidate.value, 8.0);
+  EXPECT_NEAR(d.served.ci.high - d.served.value, 1.96 * 0.08, 1e-3);
+  const auto j =
+      nlohmann::json::parse(promotion_decision_json(d, "models/c/1", "logs.h5", 0.95, 3));
+  EXPECT_EQ(j.at("evidence"), "canary");
+  EXPECT_EQ(j.at("decision"), "published");
+  EXPECT_EQ(j.at("published_version"), 3);
+  const auto& x = j.at("experiment");
+  EXPECT_DOUBLE_EQ(x.at("difference").get<double>(), 0.5);
+  EXPECT_EQ(x.at("candidate").at("sessions"), 10000);
+  EXPECT_NEAR(x.at("std_error").get<double>(), 0.08 * std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(x.at("ci_low").get<double>(), 0.5 - 1.96 * 0.08 * std::sqrt(2.0), 1e-3);
 }
 
 }  // namespace

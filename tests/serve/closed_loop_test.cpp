@@ -1,7 +1,8 @@
 // The closed loop on loopback, checked against the synthetic world's truth: a stochastic policy
 // is served (serve/policy_server.h), the world's shoppers play against it over HTTP
 // (traffic/synthetic_shoppers.h), the decision log becomes a session store (the decision-log
-// importer), and candidates are evaluated off-policy on it (policy/log_evaluation.h) and gated
+// importer), and candidates are evaluated off-policy on it (policy/log_evaluation.h) or served
+// to their own share of the shoppers (an A/B experiment, eval/ab_experiment.h), and gated
 // (eval/promotion_gate.h, jobs/policy_publication.h). A small world (10 items, slates of 2, at
 // most 3 slates per session) keeps whole-slate importance weights bounded, so that the session
 // estimators' intervals can be checked for coverage in seconds.
@@ -19,6 +20,7 @@
 #include "env/log_synthesis.h"
 #include "env/policy_value.h"
 #include "env/synthetic_world.h"
+#include "eval/ab_experiment.h"
 #include "eval/promotion_gate.h"
 #include "jobs/policy_publication.h"
 #include "policy/log_evaluation.h"
@@ -143,22 +145,28 @@ class LoopServer {
   std::thread thread_;
 };
 
+// `canary`: a second model that half the shoppers ask instead (traffic.canary_model).
 TrafficResult play(const LoopWorld& w, const LoopServer& server, std::int64_t sessions,
-                   std::uint64_t seed, const std::string& prefix) {
+                   std::uint64_t seed, const std::string& prefix, const std::string& canary = "") {
   TrafficConfig traffic;
   traffic.url = server.url();
   traffic.model = "served";
   traffic.sessions = sessions;
   traffic.concurrency = 2;
+  traffic.canary_model = canary;
+  traffic.canary_share = 0.5;
   return play_synthetic_traffic(*w.world, w.env, traffic, seed, prefix);
 }
 
+// `only_model`: keep one model's decisions (import.model), as each arm of an experiment.
 SessionStore import_served_logs(const LoopWorld& w, const std::filesystem::path& log_dir,
-                                const std::filesystem::path& model) {
+                                const std::filesystem::path& model,
+                                const std::string& only_model = "") {
   ImportConfig config;
   config.format = "decision-log";
   config.inputs = {log_dir.string()};
   config.catalogue = model.string();
+  config.model = only_model;
   config.rewards.click = w.env.click_reward;
   config.rewards.purchase = w.env.purchase_reward;
   config.split.train = 1;
@@ -292,6 +300,52 @@ TEST_F(ClosedLoop, TheGatePublishesABetterCandidateAndRefusesAWorseOne) {
   const TrafficResult after = play(world_, server, 50, 10, "after");
   EXPECT_EQ(after.decisions_by_version.count(1), 0u);
   EXPECT_EQ(after.decisions_by_version.at(2), after.decisions);
+}
+
+// The canary: a candidate served to half the shoppers beside the served policy, each arm's
+// decisions imported into its own store. Each store's mean return per session is exactly that
+// arm's shoppers' (the logs lose nothing), the experiment's lead agrees with the two policies'
+// true values, and the gate publishes the better candidate and refuses the worse one.
+TEST_F(ClosedLoop, TheCanaryExperimentPublishesABetterCandidateAndRefusesAWorseOne) {
+  export_scored_policy(repository_, "canary-better", 1, scaled(world_.quality, 1.5F));
+  export_scored_policy(repository_, "canary-worse", 1, scaled(world_.quality, -0.5F));
+  const double served = true_value(world_, repository_ / "served").value;
+  PromoteConfig gate;
+  gate.evidence = "canary";
+  for (const std::string canary : {"canary-better", "canary-worse"}) {
+    const std::filesystem::path log_dir = dir_ / ("log-" + canary);
+    TrafficResult traffic;
+    {
+      LoopServer server(repository_, log_dir, 21);
+      traffic = play(world_, server, 2000, 21, canary, canary);
+    }
+    ASSERT_EQ(traffic.arms.size(), 2u);
+    const TrafficArm& own = traffic.arms[0];
+    const TrafficArm& other = traffic.arms[1];
+    EXPECT_EQ(own.sessions + other.sessions, 2000);
+    EXPECT_NEAR(other.sessions, 1000, 5 * std::sqrt(500.0));  // 5 binomial standard deviations
+    EXPECT_EQ(other.decisions_by_version.size(), 1u);
+    EXPECT_EQ(traffic.decisions_by_version.size(), 1u);
+
+    const SessionStore served_arm =
+        import_served_logs(world_, log_dir, repository_ / "served", "served");
+    const SessionStore canary_arm =
+        import_served_logs(world_, log_dir, repository_ / canary, canary);
+    const ArmValue served_value = arm_session_value(served_arm, "served arm");
+    const ArmValue canary_value = arm_session_value(canary_arm, "canary arm");
+    EXPECT_EQ(served_value.sessions, own.sessions);
+    EXPECT_EQ(canary_value.sessions, other.sessions);
+    EXPECT_NEAR(served_value.mean, own.mean_return, 1e-5);
+    EXPECT_NEAR(canary_value.mean, other.mean_return, 1e-5);
+
+    const ExperimentReadout experiment = read_experiment(served_value, canary_value, 0.95);
+    const double truth = true_value(world_, repository_ / canary).value - served;
+    std::printf("%s: lead %.4f [%.4f, %.4f], true %.4f\n", canary.c_str(), experiment.difference,
+                experiment.ci.low, experiment.ci.high, truth);
+    EXPECT_LT(std::abs(experiment.difference - truth), 4 * experiment.std_error);
+    const PromotionDecision decision = decide_promotion_by_experiment(experiment, gate, 0.95);
+    EXPECT_EQ(decision.publish, canary == "canary-better") << decision.reason;
+  }
 }
 
 }  // namespace

@@ -384,9 +384,10 @@ class DecisionLogReader {
   void build() {
     if (!passed_over_.empty())
       spdlog::info(
-          "passed over {} decisions and {} feedback lines of other models or versions "
-          "(import.model '{}', import.version {})",
-          passed_over_.size(), feedback_passed_over_, config_.model, config_.version);
+          "passed over {} decisions and {} feedback lines of other models, versions or units "
+          "(import.model '{}', import.version {}, import.unit_prefix '{}')",
+          passed_over_.size(), feedback_passed_over_, config_.model, config_.version,
+          config_.unit_prefix);
     log_.session_keys_are_users = true;
     log_.events_are_policy_states = true;
     std::vector<std::size_t> order(decisions_.size());
@@ -422,9 +423,9 @@ class DecisionLogReader {
     const std::string& request_id = string_field(object, "request_id", "request_id");
     if (request_id.empty()) bad("empty request_id");
     const std::int64_t time_ms = integer_field(object, "time_ms", "time_ms");
-    // import.model / import.version keep one policy's traffic; the others' decisions (and
-    // their feedback) are passed over before any other check, since another version may rank
-    // another catalogue.
+    // import.model / import.version keep one policy's traffic, import.unit_prefix one period's
+    // or experiment's units; the others' decisions (and their feedback) are passed over before
+    // any other check, since another version may rank another catalogue.
     if (!config_.model.empty() && string_field(object, "model", "model") != config_.model) {
       passed_over_.insert(request_id);
       return;
@@ -434,6 +435,10 @@ class DecisionLogReader {
       return;
     }
     const std::string& unit_id = string_field(object, "unit_id", "unit_id");
+    if (unit_id.compare(0, config_.unit_prefix.size(), config_.unit_prefix) != 0) {
+      passed_over_.insert(request_id);
+      return;
+    }
     const json& history = member(object, "history", "history");
     if (!history.is_object()) bad("field history is not an object");
     const std::vector<std::string_view> history_items =
@@ -641,7 +646,8 @@ class DecisionLogReader {
   std::vector<LoggedDecision> decisions_;
   std::vector<std::string> decision_where_;  // "file:line" of each decision
   std::unordered_map<std::string, std::size_t> decision_of_request_;  // request_id -> decision
-  // Decisions of another model or version (import.model, import.version) and their feedback.
+  // Decisions of another model, version or unit (import.model, import.version,
+  // import.unit_prefix) and their feedback.
   std::unordered_set<std::string> passed_over_;
   std::uint64_t feedback_passed_over_ = 0;
 };

@@ -610,5 +610,29 @@ TEST(DecisionLogImport, OneVersionsTrafficIsKeptAndTheOthersPassedOver) {
   EXPECT_EQ(store.provenance.rows_skipped, 1u);  // r-3's repeated item
 }
 
+// import.unit_prefix keeps one round's (or one experiment's) shoppers: the other units'
+// decisions and their feedback are passed over.
+TEST(DecisionLogImport, OneRoundsUnitsAreKeptAndTheOthersPassedOver) {
+  TempDir dir;
+  const Served first = {"round1/0/0", kT0, "round1/0", {}, {"a", "b"}};
+  const Served second = {"round2/0/0", kT0 + 10, "round2/0", {}, {"a", "b"}};
+  const Served tenth = {"round10/0/0", kT0 + 20, "round10/0", {}, {"b", "a"}};
+  write_text(dir / "log/decisions.jsonl", decision_lines({first, second, tenth}));
+  write_text(dir / "log/feedback.jsonl",
+             feedback_line("round1/0/0", kT0 + 1, {{"b", "click", 1}}) +
+                 feedback_line("round2/0/0", kT0 + 11, {{"a", "click", 0}}));
+  ImportConfig config = decision_log_config({dir / "log"});
+  config.unit_prefix = "round1/";
+  SessionStore store = import_store(config);
+  EXPECT_THAT(store.session_raw_id, ElementsAre("round1/0#0"));
+  EXPECT_THAT(store.impressions.reward, ElementsAre(0.0f, 1.0f));
+  config.unit_prefix = "round2/";
+  store = import_store(config);
+  EXPECT_THAT(store.session_raw_id, ElementsAre("round2/0#0"));
+  EXPECT_THAT(store.impressions.reward, ElementsAre(1.0f, 0.0f));
+  config.unit_prefix = "";
+  EXPECT_EQ(import_store(config).num_sessions(), 3u);
+}
+
 }  // namespace
 }  // namespace shoprl::testing::decision_log_test
