@@ -143,8 +143,6 @@ PromotionDecision decide_promotion_by_experiment(const ExperimentReadout& experi
   };
   d.candidate = arm_estimate(experiment.candidate, "canary");
   d.served = arm_estimate(experiment.served, "on-policy");
-  d.served_session_value = experiment.served.mean;
-  d.difference_ci = experiment.ci;
   d.publish = experiment.ci.defined() && experiment.ci.low > d.threshold;
   d.reason = fmt::format(
       "{}: served to its own units, the candidate's lead over the served model is {:+.4f} per "

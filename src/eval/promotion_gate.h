@@ -49,7 +49,7 @@ struct PromotionDecision {
   Interval difference_ci;
   double served_session_value = kNaN;
   double simulator_gap = kNaN;  // |simulated baseline - served_session_value| / served
-  std::optional<ExperimentReadout> experiment;  // evidence canary
+  std::optional<ExperimentReadout> experiment;  // evidence canary: both arms, the lead's interval
 };
 
 // ConfigError naming promote.estimator when the report has no such estimate (not in
