@@ -42,7 +42,7 @@ ExperimentReadout read_canary_experiment(const AppConfig& config, const SessionS
   const std::string served_where = fmt::format("evaluate.store ({})", config.evaluate.store);
   const std::string canary_where =
       fmt::format("promote.canary_logs ({})", config.promote.canary_logs);
-  check_experiment_arms(served, served_where, canary, canary_where);
+  check_experiment_arms(served, served_where, config.promote.name, canary, canary_where);
   return read_experiment(arm_session_value(served, served_where),
                          arm_session_value(canary, canary_where), config.ope.confidence);
 }

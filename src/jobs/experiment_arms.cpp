@@ -34,9 +34,15 @@ ExperimentArm experiment_arm(const SessionStore& store, const std::string& where
 }
 
 void check_experiment_arms(const SessionStore& served, const std::string& served_where,
-                           const SessionStore& canary, const std::string& canary_where) {
+                           const std::string& served_model, const SessionStore& canary,
+                           const std::string& canary_where) {
   const ExperimentArm a = experiment_arm(served, served_where);
   const ExperimentArm b = experiment_arm(canary, canary_where);
+  if (a.model != served_model)
+    throw ConfigError(fmt::format(
+        "{}: model '{}''s traffic, not the served model '{}' (promote.name) that the candidate "
+        "would replace; are the arms swapped?",
+        served_where, a.model, served_model));
   if (a.model == b.model && a.version == b.version)
     throw ConfigError(fmt::format(
         "{}: both arms hold model '{}' version {}; the canary's arm is the other model's traffic",

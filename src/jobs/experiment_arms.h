@@ -25,9 +25,11 @@ struct ExperimentArm {
 ExperimentArm experiment_arm(const SessionStore& store, const std::string& where);
 
 // ConfigError starting with the offending arm's `where` when either arm is not one model's
-// served traffic, or the arms are the same model and version, cover different units, or number
-// their items otherwise.
+// served traffic, the served arm is not `served_model`'s (the model the candidate would
+// replace: swapped arms), or the arms are the same model and version, cover different units, or
+// number their items otherwise.
 void check_experiment_arms(const SessionStore& served, const std::string& served_where,
-                           const SessionStore& canary, const std::string& canary_where);
+                           const std::string& served_model, const SessionStore& canary,
+                           const std::string& canary_where);
 
 }  // namespace shoprl

@@ -22,7 +22,8 @@ SessionStore arm_store(const std::string& import_yaml, const std::string& format
 
 std::string refusal(const SessionStore& served, const SessionStore& canary) {
   try {
-    check_experiment_arms(served, "evaluate.store (a.h5)", canary, "promote.canary_logs (b.h5)");
+    check_experiment_arms(served, "evaluate.store (a.h5)", "shop", canary,
+                          "promote.canary_logs (b.h5)");
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -44,6 +45,10 @@ TEST(ExperimentArms, AnArmIsReadFromItsRecordedImport) {
 }
 
 TEST(ExperimentArms, MismatchedArmsAreRefused) {
+  const SessionStore canary = arm_store("import:\n  model: shop-canary\n  unit_prefix: round3/\n");
+  EXPECT_THAT(refusal(canary, kServed),
+              HasSubstr("evaluate.store (a.h5): model 'shop-canary''s traffic, not the served "
+                        "model 'shop' (promote.name)"));
   EXPECT_THAT(refusal(kServed, kServed), HasSubstr("promote.canary_logs (b.h5): both arms hold "
                                                    "model 'shop' version 2"));
   EXPECT_THAT(
